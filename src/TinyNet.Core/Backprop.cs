@@ -1,0 +1,228 @@
+namespace TinyNet;
+
+/// <summary>
+/// The boxed formulas of the notes, one method each, in double precision; the oracle for the fast engine and
+/// the subject of tests/GradientChecks. Per sample, for both heads (errata E8, E9):
+/// <code>
+/// δ2     = a2 − y                         (P2, P6)
+/// ∂L/∂w2 = δ2 a1                          (P2 box 1, P5 box)
+/// ∂L/∂b2 = δ2                             (P2 box 2, P6 box 1)
+/// δ1     = δ2 w2 ⊙ a1 ⊙ (1 − a1)          (P3, P6; errata E4: σ', not sin)
+/// ∂L/∂w1 = δ1 xᵀ                          (P3 box 1 with the trailing × = x, errata E5; P6 box 2)
+/// ∂L/∂b1 = δ1                             (P3 box 2, P6 box 3)
+/// </code>
+/// Over a batch the notes sum: L = Σᵢ sᵢ ℓᵢ (sᵢ the sample weights, 1 by default) has gradient Σᵢ sᵢ (...)ᵢ.
+/// For the regression head ℓ = ½ (y − a2)², so these are (N/2) × the gradient of the notes' Loss_MSE (errata E2).
+/// </summary>
+public static class Backprop
+{
+    /// <summary>
+    /// The output error δ2 = ∂ℓ/∂z2 = a2 − y (P2 and P6). The same for both heads because identity + ½ squared
+    /// error and sigmoid + log-loss are matched pairs: for the sigmoid, the a2(1 − a2) of ∂a2/∂z2 cancels the
+    /// denominator of ∂ℓ/∂a2 = (a2 − y) / (a2(1 − a2)) (P5–P6; errata E3, E9).
+    /// </summary>
+    public static double Delta2(double a2, double y) => a2 - y;
+
+    /// <summary>
+    /// ∂L/∂w2 = Σ (a2 − y) a1 (P2, first box; P5, box): adds δ2 · a1 into <paramref name="dw2"/> (H values).
+    /// </summary>
+    public static void AddDLossDW2(double delta2, ReadOnlySpan<double> a1, Span<double> dw2)
+    {
+        for (int h = 0; h < dw2.Length; h++)
+        {
+            dw2[h] += delta2 * a1[h];
+        }
+    }
+
+    /// <summary>∂L/∂b2 = Σ (a2 − y) (P2, second box; P6, first box): one sample's term is δ2 itself.</summary>
+    public static double DLossDB2(double delta2) => delta2;
+
+    /// <summary>
+    /// The hidden error δ1 = δ2 · w2 ⊙ a1 ⊙ (1 − a1) (the common factor of P3's and P6's w1 and b1 boxes):
+    /// δ2 carried back through z2 = w2 · a1 + b2 (∂z2/∂a1 = w2) and a1 = σ(z1) (∂a1/∂z1 = a1(1 − a1), errata E4).
+    /// </summary>
+    public static void Delta1(double delta2, ReadOnlySpan<double> w2, ReadOnlySpan<double> a1, Span<double> delta1)
+    {
+        for (int h = 0; h < delta1.Length; h++)
+        {
+            delta1[h] = delta2 * w2[h] * Activations.SigmoidDerivative(a1[h]);
+        }
+    }
+
+    /// <summary>
+    /// ∂L/∂w1 = Σ (a2 − y) w2 a1(1 − a1) X (P3, first box, whose trailing "×" is the input X, errata E5;
+    /// P6, second box): adds the outer product δ1 xᵀ into <paramref name="dw1"/> (H × D, row-major).
+    /// </summary>
+    public static void AddDLossDW1(ReadOnlySpan<double> delta1, ReadOnlySpan<double> x, Span<double> dw1)
+    {
+        int d = x.Length;
+        for (int h = 0; h < delta1.Length; h++)
+        {
+            Span<double> row = dw1.Slice(h * d, d);
+            for (int j = 0; j < d; j++)
+            {
+                row[j] += delta1[h] * x[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// ∂L/∂b1 = Σ (a2 − y) w2 a1(1 − a1) (P3, second box; P6, third box): adds δ1 into <paramref name="db1"/>.
+    /// </summary>
+    public static void AddDLossDB1(ReadOnlySpan<double> delta1, Span<double> db1)
+    {
+        for (int h = 0; h < db1.Length; h++)
+        {
+            db1[h] += delta1[h];
+        }
+    }
+
+    /// <summary>
+    /// The notes' summed loss L = Σᵢ sᵢ ℓᵢ over a batch (ℓ from <see cref="Losses.Loss"/>).
+    /// </summary>
+    /// <param name="network">The parameters.</param>
+    /// <param name="x">N rows of D inputs, back to back.</param>
+    /// <param name="y">N labels.</param>
+    /// <param name="s">N sample weights, or empty for all 1.</param>
+    public static double Loss(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s)
+    {
+        int n = CheckBatch(network, x, y, s);
+        int d = network.InputCount;
+        var z1 = new double[network.HiddenCount];
+        var a1 = new double[network.HiddenCount];
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double z2 = network.Forward(x.Slice(i * d, d), z1, a1);
+            sum += Weight(s, i) * Losses.Loss(network.Head, y[i], z2);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The boxed formulas summed over a batch: writes ∂L/∂θ of L = Σᵢ sᵢ ℓᵢ into <paramref name="gradients"/>
+    /// (overwriting it) and returns L. Arguments as for <see cref="Loss"/>.
+    /// </summary>
+    public static double Compute(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, Gradients gradients)
+    {
+        int n = CheckBatch(network, x, y, s);
+        if (gradients.InputCount != network.InputCount || gradients.HiddenCount != network.HiddenCount)
+        {
+            throw new ArgumentException(
+                $"gradients are shaped D = {gradients.InputCount}, H = {gradients.HiddenCount} but the network is D = {network.InputCount}, H = {network.HiddenCount}.",
+                nameof(gradients));
+        }
+
+        int d = network.InputCount;
+        int hCount = network.HiddenCount;
+        var z1 = new double[hCount];
+        var a1 = new double[hCount];
+        var delta1 = new double[hCount];
+        gradients.Clear();
+        double loss = 0;
+        double db2 = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<double> xi = x.Slice(i * d, d);
+            double z2 = network.Forward(xi, z1, a1);
+            double a2 = Activations.Output(network.Head, z2);
+            double si = Weight(s, i);
+            loss += si * Losses.Loss(network.Head, y[i], z2);
+
+            double delta2 = si * Delta2(a2, y[i]);     // the weight sᵢ scales the sample's whole gradient
+            AddDLossDW2(delta2, a1, gradients.W2);
+            db2 += DLossDB2(delta2);
+            Delta1(delta2, network.W2, a1, delta1);
+            AddDLossDW1(delta1, xi, gradients.W1);
+            AddDLossDB1(delta1, gradients.B1);
+        }
+
+        gradients.B2 = db2;
+        return loss;
+    }
+
+    /// <summary>
+    /// The training objective J = (1/N) Σᵢ sᵢ ℓᵢ + (λ/2)(‖w1‖² + ‖w2‖²) of a batch of N rows and its gradient
+    /// (the mean of the boxed formulas plus λ w on the weights; biases are not regularised). This is exactly
+    /// what <see cref="Trainer"/> descends, so the learning rate does not depend on the batch size.
+    /// </summary>
+    public static double Objective(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, double l2, Gradients gradients) =>
+        Objective(network, x, y, s, l2, gradients, out _);
+
+    /// <summary>As <see cref="Objective(Network, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Gradients)"/>, also giving the summed loss L = Σᵢ sᵢ ℓᵢ.</summary>
+    public static double Objective(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, double l2, Gradients gradients, out double lossSum)
+    {
+        int n = y.Length;
+        double loss = Compute(network, x, y, s, gradients);
+        lossSum = loss;
+        double scale = 1.0 / n;
+        Scale(gradients.W1, scale);
+        Scale(gradients.B1, scale);
+        Scale(gradients.W2, scale);
+        gradients.B2 *= scale;
+        double penalty = 0;
+        for (int i = 0; i < network.W1.Length; i++)
+        {
+            gradients.W1[i] += l2 * network.W1[i];
+            penalty += network.W1[i] * network.W1[i];
+        }
+
+        for (int h = 0; h < network.HiddenCount; h++)
+        {
+            gradients.W2[h] += l2 * network.W2[h];
+            penalty += network.W2[h] * network.W2[h];
+        }
+
+        return loss * scale + 0.5 * l2 * penalty;
+    }
+
+    /// <summary>The objective of <see cref="Objective(Network, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Gradients)"/> without its gradient.</summary>
+    public static double Objective(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, double l2)
+    {
+        double penalty = 0;
+        foreach (double w in network.W1)
+        {
+            penalty += w * w;
+        }
+
+        foreach (double w in network.W2)
+        {
+            penalty += w * w;
+        }
+
+        return Loss(network, x, y, s) / y.Length + 0.5 * l2 * penalty;
+    }
+
+    private static void Scale(double[] values, double scale)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] *= scale;
+        }
+    }
+
+    private static double Weight(ReadOnlySpan<double> s, int i) => s.IsEmpty ? 1.0 : s[i];
+
+    private static int CheckBatch(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s)
+    {
+        int n = y.Length;
+        if (n == 0)
+        {
+            throw new ArgumentException("y is empty; a batch needs at least one sample.", nameof(y));
+        }
+
+        if (x.Length != n * network.InputCount)
+        {
+            throw new ArgumentException(
+                $"x holds {x.Length} values; {n} samples of D = {network.InputCount} inputs need {n * network.InputCount}.", nameof(x));
+        }
+
+        if (!s.IsEmpty && s.Length != n)
+        {
+            throw new ArgumentException($"s holds {s.Length} weights; pass one per sample ({n}) or none.", nameof(s));
+        }
+
+        return n;
+    }
+}

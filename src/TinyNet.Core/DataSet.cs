@@ -1,0 +1,169 @@
+namespace TinyNet;
+
+/// <summary>
+/// Training or validation data: N rows of D features (float, row-major), N labels and optional per-sample
+/// weights. Checked once when created: no empty data, no ragged rows, every value finite, weights ≥ 0.
+/// Whether labels fit the head (0 or 1 for binary classification) is checked by <see cref="Trainer"/>.
+/// </summary>
+public sealed class DataSet
+{
+    private DataSet(float[] features, int rowCount, int columnCount, float[] labels, float[]? weights)
+    {
+        Features = features;
+        RowCount = rowCount;
+        ColumnCount = columnCount;
+        Labels = labels;
+        Weights = weights is null ? default(ReadOnlyMemory<float>?) : weights.AsMemory();
+    }
+
+    /// <summary>N rows × D columns, row-major: row i is <c>Features[i * D .. (i + 1) * D]</c>.</summary>
+    public ReadOnlyMemory<float> Features { get; }
+
+    /// <summary>N.</summary>
+    public int RowCount { get; }
+
+    /// <summary>D.</summary>
+    public int ColumnCount { get; }
+
+    /// <summary>N labels.</summary>
+    public ReadOnlyMemory<float> Labels { get; }
+
+    /// <summary>N sample weights, or null when every sample weighs 1.</summary>
+    public ReadOnlyMemory<float>? Weights { get; }
+
+    /// <summary>Row <paramref name="i"/>'s D features.</summary>
+    public ReadOnlySpan<float> Row(int i) => Features.Span.Slice(i * ColumnCount, ColumnCount);
+
+    /// <summary>
+    /// Data from a row-major buffer. The arrays are used as they are, not copied: do not change them afterwards.
+    /// </summary>
+    /// <param name="features">N × <paramref name="columnCount"/> values, row after row.</param>
+    /// <param name="columnCount">D, the number of features per row; at least 1.</param>
+    /// <param name="labels">N labels.</param>
+    /// <param name="weights">N non-negative sample weights, or null for all 1.</param>
+    public static DataSet FromRowMajor(float[] features, int columnCount, float[] labels, float[]? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (columnCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(columnCount), columnCount,
+                $"columnCount (D) must be at least 1 (got {columnCount}).");
+        }
+
+        if (labels.Length == 0)
+        {
+            throw new ArgumentException("labels is empty: the data set has no rows; at least one row is required.", nameof(labels));
+        }
+
+        if (features.Length != labels.Length * columnCount)
+        {
+            throw new ArgumentException(
+                $"features holds {features.Length} values but {labels.Length} labels × {columnCount} columns need {labels.Length * columnCount}; " +
+                "pass one label per row and exactly D features per row.", nameof(features));
+        }
+
+        Validate(features, columnCount, labels, weights);
+        return new DataSet(features, labels.Length, columnCount, labels, weights);
+    }
+
+    /// <summary>Data from one array per row. Copies the rows; every row must have the same length.</summary>
+    public static DataSet FromRows(IReadOnlyList<float[]> rows, float[] labels, float[]? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("rows is empty: the data set has no rows; at least one row is required.", nameof(rows));
+        }
+
+        if (rows.Count != labels.Length)
+        {
+            throw new ArgumentException($"There are {rows.Count} rows but {labels.Length} labels; pass one label per row.", nameof(labels));
+        }
+
+        int d = rows[0]?.Length ?? 0;
+        if (d == 0)
+        {
+            throw new ArgumentException("rows: row 0 has no features; every row needs at least one.", nameof(rows));
+        }
+
+        var features = new float[rows.Count * d];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            float[]? row = rows[i];
+            if (row is null || row.Length != d)
+            {
+                throw new ArgumentException(
+                    $"rows: row {i} has {row?.Length ?? 0} features but row 0 has {d}; every row must have the same number of features.",
+                    nameof(rows));
+            }
+
+            row.CopyTo(features, i * d);
+        }
+
+        return FromRowMajor(features, d, labels, weights);
+    }
+
+    /// <summary>Data from a rectangular array (rows × columns).</summary>
+    public static DataSet FromMatrix(float[,] features, float[] labels, float[]? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        int n = features.GetLength(0);
+        int d = features.GetLength(1);
+        var flat = new float[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                flat[i * d + j] = features[i, j];
+            }
+        }
+
+        if (n > 0 && d == 0)
+        {
+            throw new ArgumentException("features has 0 columns; every row needs at least one feature.", nameof(features));
+        }
+
+        return FromRowMajor(flat, Math.Max(d, 1), labels, weights);
+    }
+
+    private static void Validate(float[] features, int d, float[] labels, float[]? weights)
+    {
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                throw new ArgumentException(
+                    $"features: row {i / d}, column {i % d} is {features[i]}; every feature must be a finite number (replace missing values first).",
+                    nameof(features));
+            }
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (!float.IsFinite(labels[i]))
+            {
+                throw new ArgumentException($"labels: row {i} is {labels[i]}; every label must be a finite number.", nameof(labels));
+            }
+        }
+
+        if (weights is null)
+        {
+            return;
+        }
+
+        if (weights.Length != labels.Length)
+        {
+            throw new ArgumentException($"weights holds {weights.Length} values; pass one per row ({labels.Length}) or null.", nameof(weights));
+        }
+
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!float.IsFinite(weights[i]) || weights[i] < 0)
+            {
+                throw new ArgumentException($"weights: row {i} is {weights[i]}; every weight must be a finite number ≥ 0.", nameof(weights));
+            }
+        }
+    }
+}

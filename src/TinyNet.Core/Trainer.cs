@@ -1,0 +1,179 @@
+using System.Diagnostics;
+
+namespace TinyNet;
+
+/// <summary>
+/// Mini-batch training of a <see cref="Network"/>: per epoch, shuffle (seeded), step through batches of
+/// <see cref="TrainerOptions.BatchSize"/> rows, record the losses, and stop early on a validation set.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains a new network initialised from <see cref="TrainerOptions.Seed"/> (Glorot uniform).</summary>
+    /// <param name="train">Training data; labels must be 0 or 1 for <see cref="Head.BinaryClassification"/>.</param>
+    /// <param name="options">Settings; validated first.</param>
+    /// <param name="validation">Optional validation data (same columns): its loss is recorded per epoch and drives early stopping.</param>
+    /// <param name="progress">Told of every epoch.</param>
+    /// <param name="cancellationToken">Checked before every step; cancelling throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">Invalid data or options; the message names which and what is valid.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite.</exception>
+    public static TrainingResult Train(
+        DataSet train,
+        TrainerOptions options,
+        DataSet? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, (ulong)options.Seed);
+        return Train(initial, train, options, validation, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains starting from a copy of <paramref name="initial"/> (its shape and head win over
+    /// <see cref="TrainerOptions.HiddenUnits"/> and <see cref="TrainerOptions.Head"/>); <paramref name="initial"/> is not changed.
+    /// </summary>
+    public static TrainingResult Train(
+        Network initial,
+        DataSet train,
+        TrainerOptions options,
+        DataSet? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
+        options.Head = initial.Head;
+        options.HiddenUnits = initial.HiddenCount;
+        options.Validate();
+        CheckData(train, initial, nameof(train));
+        if (validation is not null)
+        {
+            CheckData(validation, initial, nameof(validation));
+        }
+
+        if (!initial.IsFinite())
+        {
+            throw new ArgumentException("initial has a NaN or infinite parameter; start from finite parameters.", nameof(initial));
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        using IEngine engine = options.Engine == Engine.Reference
+            ? new ReferenceEngine(initial, train, options)
+            : new FastEngine(initial, train, options);
+
+        int n = train.RowCount;
+        int batchSize = Math.Min(options.BatchSize, n);
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        var shuffler = new Rng((ulong)options.Seed ^ 0x5EED_0F_5E_0F_F1E5UL);
+        var current = initial.Clone();
+        Network? best = null;
+        double bestValidation = double.PositiveInfinity;
+        int bestEpoch = 0;
+        int epochsWithoutImprovement = 0;
+        bool stoppedEarly = false;
+        var trainingLoss = new List<double>(options.Epochs);
+        List<double>? validationLoss = validation is null ? null : new List<double>(options.Epochs);
+        bool earlyStopping = validation is not null && options.EarlyStoppingPatience > 0;
+
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            if (options.Shuffle)
+            {
+                shuffler.Shuffle(order);
+            }
+
+            double lr = options.LearningRate / (1.0 + options.LearningRateDecay * (epoch - 1));
+            double lossSum = 0;
+            for (int start = 0; start < n; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = Math.Min(batchSize, n - start);
+                lossSum += engine.Step(order.AsSpan(start, count), lr);
+            }
+
+            double epochLoss = lossSum / n;
+            engine.CopyTo(current);
+            if (!double.IsFinite(epochLoss))
+            {
+                throw new TrainingDivergedException(epoch, lr, "the training loss");
+            }
+
+            if (!current.IsFinite())
+            {
+                throw new TrainingDivergedException(epoch, lr, "a parameter");
+            }
+
+            trainingLoss.Add(epochLoss);
+            double? epochValidation = null;
+            if (validation is not null)
+            {
+                double v = engine.LossSum(validation) / validation.RowCount;
+                if (!double.IsFinite(v))
+                {
+                    throw new TrainingDivergedException(epoch, lr, "the validation loss");
+                }
+
+                validationLoss!.Add(v);
+                epochValidation = v;
+            }
+
+            progress?.Report(new TrainingProgress(epoch, epochLoss, epochValidation, stopwatch.Elapsed));
+
+            if (!earlyStopping)
+            {
+                bestEpoch = epoch;
+                continue;
+            }
+
+            if (epochValidation!.Value < bestValidation - options.EarlyStoppingTolerance)
+            {
+                bestValidation = epochValidation.Value;
+                bestEpoch = epoch;
+                best = current.Clone();
+                epochsWithoutImprovement = 0;
+            }
+            else if (++epochsWithoutImprovement >= options.EarlyStoppingPatience)
+            {
+                stoppedEarly = epoch < options.Epochs;
+                break;
+            }
+        }
+
+        var history = new TrainingHistory(initial.Head, trainingLoss, validationLoss, bestEpoch, stoppedEarly);
+        return new TrainingResult(best ?? current, history);
+    }
+
+    private static void CheckData(DataSet data, Network network, string name)
+    {
+        if (data.ColumnCount != network.InputCount)
+        {
+            throw new ArgumentException(
+                $"{name} has {data.ColumnCount} feature columns but the network has D = {network.InputCount} inputs; use the same columns for every data set.",
+                name);
+        }
+
+        if (network.Head != Head.BinaryClassification)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> labels = data.Labels.Span;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] != 0f && labels[i] != 1f)
+            {
+                throw new ArgumentException(
+                    $"{name}: label of row {i} is {labels[i]}; binary classification needs labels 0 or 1.", name);
+            }
+        }
+    }
+}
