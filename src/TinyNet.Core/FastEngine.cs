@@ -30,6 +30,8 @@ internal sealed class FastEngine : IEngine
     private const int Lanes = 16;           // floats per Vector512
     private const int RowTile = 4;          // rows per register tile
     private const int MinWorkPerThread = 1 << 15;
+    private const int IdleSpins = 2000;     // about a millisecond of spinning before a worker sleeps
+    private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
 
     private readonly Head _head;
     private readonly int _d, _dp, _h, _hp;
@@ -78,8 +80,8 @@ internal sealed class FastEngine : IEngine
         _contexts = new Context[threads];
         for (int t = 0; t < threads; t++)
         {
-            // Thread 0 takes whole batches when they are too small to split (ThreadsFor), so it holds a full one.
-            int rows = RoundUp(t == 0 ? batch : (batch + threads - 1) / threads, RowTile);
+            // Thread 0 takes whole batches when they are too small to split (ThreadsFor), so it holds a full chunk.
+            int rows = RoundUp(Math.Min(ChunkRows, t == 0 ? batch : (batch + threads - 1) / threads), RowTile);
             _contexts[t] = new Context(rows, _dp, _hp, _count);
         }
 
@@ -121,6 +123,14 @@ internal sealed class FastEngine : IEngine
             _jobInvN = invN;
             _jobThreads = threads;
             int generation = Interlocked.Increment(ref _generation);
+            for (int t = 1; t < threads; t++)
+            {
+                if (Volatile.Read(ref _contexts[t].Sleeping) != 0)
+                {
+                    _contexts[t].Wake.Set();
+                }
+            }
+
             Context main = _contexts[0];
             main.Loss = Partial(main, _train, 0, Share(n, threads, 1), invN);
             for (int t = 1; t < threads; t++)
@@ -232,9 +242,19 @@ internal sealed class FastEngine : IEngine
     {
         _disposed = true;
         Interlocked.Increment(ref _generation);
+        for (int t = 1; t < _contexts.Length; t++)
+        {
+            _contexts[t].Wake.Set();
+        }
+
         foreach (Thread worker in _workers)
         {
             worker.Join();
+        }
+
+        foreach (Context context in _contexts)
+        {
+            context.Wake.Dispose();
         }
     }
 
@@ -257,11 +277,26 @@ internal sealed class FastEngine : IEngine
         int seen = 0;
         while (true)
         {
+            // Spin briefly (steps follow each other within microseconds), then sleep so that an idle engine
+            // (a batch too small to split, validation, the caller's own work) leaves the core alone.
             var spinner = new SpinWait();
             int generation;
             while ((generation = Volatile.Read(ref _generation)) == seen)
             {
-                spinner.SpinOnce(sleep1Threshold: -1);
+                if (spinner.Count < IdleSpins)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                    continue;
+                }
+
+                context.Wake.Reset();
+                Interlocked.Exchange(ref context.Sleeping, 1);
+                if (Volatile.Read(ref _generation) == seen)
+                {
+                    context.Wake.Wait();
+                }
+
+                Interlocked.Exchange(ref context.Sleeping, 0);
             }
 
             seen = generation;
@@ -289,8 +324,27 @@ internal sealed class FastEngine : IEngine
         }
     }
 
-    /// <summary>Forward and backward pass of batch rows [start, start + count) into context.Grad; returns Σ s ℓ.</summary>
+    /// <summary>
+    /// Forward and backward pass of batch rows [start, start + count) into c.Grad, in chunks of at most
+    /// <see cref="ChunkRows"/> rows accumulated in order; returns Σ s ℓ.
+    /// </summary>
     private double Partial(Context c, DataSet data, int start, int count, float invN)
+    {
+        Span<float> grad = c.Grad;
+        grad.Clear();
+        double lossSum = 0;
+        int capacity = c.Z2.Length;
+        for (int chunk = start; chunk < start + count; chunk += capacity)
+        {
+            lossSum += Chunk(c, data, chunk, Math.Min(capacity, start + count - chunk), invN, grad);
+        }
+
+        // The padded hidden units have a1 = σ(0) = ½ but w2 = 0: keep their ∂J/∂w2 at zero so they stay inert.
+        grad.Slice(_oW2 + _h, _hp - _h).Clear();
+        return lossSum;
+    }
+
+    private double Chunk(Context c, DataSet data, int start, int count, float invN, Span<float> grad)
     {
         int rows = Gather(c, data, _batchRows, start, count);
         Forward(c, rows);
@@ -317,9 +371,7 @@ internal sealed class FastEngine : IEngine
             c.Z2[b] = 0;                                      // padding rows contribute nothing
         }
 
-        Span<float> grad = c.Grad;
-        grad.Clear();
-        grad[_oB2] = db2;
+        grad[_oB2] += db2;
         ref float a = ref MemoryMarshal.GetArrayDataReference(c.A);
         ref float w2 = ref _theta[_oW2];
         ref float gw2 = ref grad[_oW2];
@@ -341,10 +393,7 @@ internal sealed class FastEngine : IEngine
             }
         }
 
-        // The padded hidden units have a1 = σ(0) = ½ but w2 = 0: keep their ∂J/∂w2 at zero so they stay inert.
-        grad.Slice(_oW2 + _h, _hp - _h).Clear();
-
-        // ∂J/∂w1 = Σ δ1 xᵀ (P3 with errata E5, P6), stored transposed: G[j, h] = Σ_b X[b, j] Δ1[b, h].
+        // ∂J/∂w1 = Σ δ1 xᵀ (P3 with errata E5, P6), stored transposed: G[j, h] += Σ_b X[b, j] Δ1[b, h].
         WeightGradient(c, rows, grad);
         return lossSum;
     }
@@ -445,7 +494,7 @@ internal sealed class FastEngine : IEngine
         c0.StoreUnsafe(ref a, 0); c1.StoreUnsafe(ref a, hp); c2.StoreUnsafe(ref a, 2 * hp); c3.StoreUnsafe(ref a, 3 * hp);
     }
 
-    /// <summary>grad[w1ᵀ] = Xᵀ Δ1 over the first <paramref name="rows"/> rows (Δ1 is in c.A).</summary>
+    /// <summary>grad[w1ᵀ] += Xᵀ Δ1 over the first <paramref name="rows"/> rows (Δ1 is in c.A).</summary>
     private void WeightGradient(Context c, int rows, Span<float> grad)
     {
         ref float x = ref MemoryMarshal.GetArrayDataReference(c.X);
@@ -469,11 +518,11 @@ internal sealed class FastEngine : IEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void GradientTile4x4(ref float x, ref float delta1, ref float g, int rows)
     {
-        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
         nuint dp = (nuint)_dp, hp = (nuint)_hp;
+        Vector512<float> c00 = Vector512.LoadUnsafe(ref g, 0), c01 = Vector512.LoadUnsafe(ref g, 16), c02 = Vector512.LoadUnsafe(ref g, 32), c03 = Vector512.LoadUnsafe(ref g, 48);
+        Vector512<float> c10 = Vector512.LoadUnsafe(ref g, hp), c11 = Vector512.LoadUnsafe(ref g, hp + 16), c12 = Vector512.LoadUnsafe(ref g, hp + 32), c13 = Vector512.LoadUnsafe(ref g, hp + 48);
+        Vector512<float> c20 = Vector512.LoadUnsafe(ref g, 2 * hp), c21 = Vector512.LoadUnsafe(ref g, 2 * hp + 16), c22 = Vector512.LoadUnsafe(ref g, 2 * hp + 32), c23 = Vector512.LoadUnsafe(ref g, 2 * hp + 48);
+        Vector512<float> c30 = Vector512.LoadUnsafe(ref g, 3 * hp), c31 = Vector512.LoadUnsafe(ref g, 3 * hp + 16), c32 = Vector512.LoadUnsafe(ref g, 3 * hp + 32), c33 = Vector512.LoadUnsafe(ref g, 3 * hp + 48);
         for (nuint b = 0; b < (nuint)rows; b++)
         {
             ref float d1 = ref Unsafe.Add(ref delta1, b * hp);
@@ -503,8 +552,9 @@ internal sealed class FastEngine : IEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void GradientTile4x1(ref float x, ref float delta1, ref float g, int rows)
     {
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         nuint dp = (nuint)_dp, hp = (nuint)_hp;
+        Vector512<float> c0 = Vector512.LoadUnsafe(ref g, 0), c1 = Vector512.LoadUnsafe(ref g, hp);
+        Vector512<float> c2 = Vector512.LoadUnsafe(ref g, 2 * hp), c3 = Vector512.LoadUnsafe(ref g, 3 * hp);
         for (nuint b = 0; b < (nuint)rows; b++)
         {
             Vector512<float> e = Vector512.LoadUnsafe(ref delta1, b * hp);
@@ -572,7 +622,9 @@ internal sealed class FastEngine : IEngine
         public readonly float[] A = new float[rows * hp];
         public readonly float[] Z2 = new float[rows];
         public readonly float[] Grad = new float[count];
+        public readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
         public double Loss;
         public int Done;
+        public int Sleeping;
     }
 }
