@@ -1,0 +1,157 @@
+namespace TinyNet.Tests;
+
+public class TrainerTests
+{
+    [Theory]
+    [InlineData(Engine.Fast)]
+    [InlineData(Engine.Reference)]
+    public void Binary_labels_outside_0_and_1_are_rejected_with_the_row(Engine engine)
+    {
+        DataSet data = DataSet.FromRowMajor([1f, 2f, 3f], 1, [0f, 1f, 2f]);
+        var options = new TrainerOptions { Head = Head.BinaryClassification, Engine = engine };
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Train(data, options));
+        Assert.Equal("train", e.ParamName);
+        Assert.Contains("label of row 2 is 2", e.Message);
+        Assert.Contains("0 or 1", e.Message);
+    }
+
+    [Fact]
+    public void A_validation_set_with_other_columns_is_rejected()
+    {
+        DataSet train = DataSet.FromRowMajor([1f, 2f, 3f, 4f], 2, [0f, 1f]);
+        DataSet validation = DataSet.FromRowMajor([1f, 2f, 3f], 3, [0f]);
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Train(train, new TrainerOptions(), validation));
+        Assert.Equal("validation", e.ParamName);
+        Assert.Contains("3 feature columns but the network has D = 2", e.Message);
+    }
+
+    [Theory]
+    [InlineData(Engine.Fast)]
+    [InlineData(Engine.Reference)]
+    public void Divergence_stops_training_with_the_epoch_and_advice(Engine engine)
+    {
+        // Labels of order 1e30 with per-sample SGD and lr = 1e4: each step multiplies the output error by about
+        // lr · a1² ≈ 10³, so float overflows in the first epoch and double within a few.
+        DataSet data = TestData.Teacher(64, 3, Head.Regression, seed: 1);
+        float[] labels = data.Labels.ToArray().Select(y => y * 1e30f).ToArray();
+        DataSet huge = DataSet.FromRowMajor(data.Features.ToArray(), 3, labels);
+        var options = new TrainerOptions { Optimizer = Optimizer.Sgd, LearningRate = 1e4, Epochs = 20, BatchSize = 1, Engine = engine };
+        var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(huge, options));
+        Assert.InRange(e.Epoch, 1, 20);
+        Assert.Contains($"epoch {e.Epoch}", e.Message);
+        Assert.Contains("smaller LearningRate", e.Message);
+    }
+
+    [Fact]
+    public void Cancellation_stops_training()
+    {
+        DataSet data = TestData.Teacher(200, 3, Head.Regression, seed: 1);
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Epoch == 2)
+            {
+                cts.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Trainer.Train(data, new TrainerOptions { Epochs = 50 }, progress: progress, cancellationToken: cts.Token));
+        Assert.Equal(2, progress.Reports.Count);
+    }
+
+    [Fact]
+    public void Progress_reports_every_epoch_with_the_history_values()
+    {
+        DataSet data = TestData.Teacher(200, 3, Head.Regression, seed: 1);
+        DataSet validation = TestData.Teacher(50, 3, Head.Regression, seed: 2);
+        var progress = new SynchronousProgress(_ => { });
+        TrainingResult result = Trainer.Train(data, new TrainerOptions { Epochs = 4, EarlyStoppingPatience = 0 }, validation, progress);
+        Assert.Equal([1, 2, 3, 4], progress.Reports.Select(p => p.Epoch));
+        Assert.Equal(result.History.TrainingLoss, progress.Reports.Select(p => p.TrainingLoss));
+        Assert.Equal(result.History.ValidationLoss!, progress.Reports.Select(p => p.ValidationLoss!.Value));
+        Assert.True(progress.Reports[3].Elapsed >= progress.Reports[0].Elapsed);
+        Assert.Equal(result.History.TrainingLoss.Select(l => 2 * l), result.History.TrainingMse!);
+    }
+
+    [Theory]
+    [InlineData(Engine.Fast)]
+    [InlineData(Engine.Reference)]
+    public void Training_learns_a_teacher_network(Engine engine)
+    {
+        DataSet data = TestData.Teacher(500, 4, Head.Regression, seed: 3);
+        var options = new TrainerOptions { HiddenUnits = 16, Epochs = 60, Engine = engine, LearningRate = 0.02 };
+        TrainingHistory history = Trainer.Train(data, options).History;
+        double variance = data.Labels.ToArray().Select(y => (double)y).ToArray() is var ys
+            ? ys.Select(y => (y - ys.Average()) * (y - ys.Average())).Average() : 0;
+        Assert.True(history.TrainingMse![^1] < 0.05 * variance, $"MSE {history.TrainingMse[^1]} vs label variance {variance}");
+    }
+
+    [Fact]
+    public void Early_stopping_returns_the_best_epoch_and_stops_after_patience()
+    {
+        // A tiny, noisy training set and many hidden units: the validation loss turns up while the training loss falls.
+        DataSet train = TestData.Teacher(30, 6, Head.Regression, seed: 4);
+        DataSet validation = TestData.Teacher(200, 6, Head.Regression, seed: 5);
+        var options = new TrainerOptions { HiddenUnits = 64, Epochs = 2000, BatchSize = 30, LearningRate = 0.05, EarlyStoppingPatience = 5, EarlyStoppingTolerance = 0 };
+        TrainingResult result = Trainer.Train(train, options, validation);
+        TrainingHistory h = result.History;
+        Assert.True(h.StoppedEarly);
+        Assert.Equal(h.BestEpoch + 5, h.EpochCount);
+        double best = h.ValidationLoss!.Min();
+        Assert.Equal(best, h.ValidationLoss![h.BestEpoch - 1]);
+        // The returned parameters are those of the best epoch: their validation loss is the best one.
+        double[] x = TestData.ToDouble(validation.Features.Span);
+        double[] y = TestData.ToDouble(validation.Labels.Span);
+        Assert.Equal(best, Backprop.Loss(result.Network, x, y, []) / validation.RowCount, 1e-5);
+    }
+
+    [Fact]
+    public void Learning_rate_decay_follows_inverse_time()
+    {
+        // With SGD, decay d, and one full batch per epoch the step of epoch e is lr / (1 + d (e − 1)) times the gradient.
+        DataSet data = DataSet.FromRowMajor([2f], 1, [1f]);
+        var options = new TrainerOptions { Engine = Engine.Reference, Optimizer = Optimizer.Sgd, LearningRate = 0.1, LearningRateDecay = 1.0, Epochs = 2, BatchSize = 1 };
+        Network start = NetworkTests.Scalar(Head.Regression);
+        Network afterOne = Trainer.Train(start, data, new TrainerOptions { Engine = Engine.Reference, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Epochs = 1 }).Network;
+        Network afterTwo = Trainer.Train(start, data, options).Network;
+        var g = new Gradients(1, 1);
+        Backprop.Compute(afterOne, [2.0], [1.0], [], g);
+        Assert.Equal(afterOne.B2 - 0.05 * g.B2, afterTwo.B2, 1e-15);
+    }
+
+    [Fact]
+    public void Sample_weights_scale_the_gradient()
+    {
+        // With SGD, weighting every sample by 2 is the same as doubling the learning rate.
+        DataSet data = TestData.Teacher(40, 3, Head.BinaryClassification, seed: 6);
+        DataSet doubled = DataSet.FromRowMajor(data.Features.ToArray(), 3, data.Labels.ToArray(), Enumerable.Repeat(2f, 40).ToArray());
+        var options = new TrainerOptions { Head = Head.BinaryClassification, Engine = Engine.Reference, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Epochs = 3, BatchSize = 8 };
+        Network weighted = Trainer.Train(doubled, options).Network;
+        options.LearningRate = 0.2;
+        Network faster = Trainer.Train(data, options).Network;
+        for (int i = 0; i < weighted.W1.Length; i++)
+        {
+            Assert.Equal(faster.W1[i], weighted.W1[i], 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Training_does_not_change_the_initial_network()
+    {
+        Network start = NetworkTests.Scalar(Head.Regression);
+        Trainer.Train(start, DataSet.FromRowMajor([2f], 1, [1f]), new TrainerOptions { Epochs = 3 });
+        Assert.Equal(0.5, start.W1[0]);
+        Assert.Equal(1.0, start.W2[0]);
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = [];
+
+        public void Report(TrainingProgress value)
+        {
+            Reports.Add(value);
+            onReport(value);
+        }
+    }
+}
