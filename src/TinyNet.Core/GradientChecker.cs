@@ -8,10 +8,11 @@ namespace TinyNet;
 /// <list type="bullet">
 /// <item>Central differences (f(θ + ε) − f(θ − ε)) / 2ε have truncation error ≈ ε² |f'''| / 6 and rounding error
 /// ≈ u |f| / ε (u = 1.1e-16). With ε = 1e-6 both are below about 1e-10 · max(1, |f|): far under the tolerances.</item>
-/// <item>An element passes when |a − n| ≤ atol or rel = |a − n| / max(|a| + |n|, tiny) ≤ rtol. rtol = 1e-6 is 10⁴ times the
-/// expected error yet catches any real mistake in a formula (a wrong factor, sign, term or index changes an element by
-/// far more than a millionth). atol = 1e-8 only spares elements whose gradient is itself at the noise floor
-/// (saturated sigmoids), where a relative error means nothing.</item>
+/// <item>An element passes when |a − n| ≤ atol · max(1, |f(θ)|) or rel = |a − n| / max(|a| + |n|, tiny) ≤ rtol.
+/// rtol = 1e-6 is 10⁴ times the expected error yet catches any real mistake in a formula (a wrong factor, sign, term or
+/// index changes an element by far more than a millionth). atol = 1e-8 only spares elements whose gradient is itself at
+/// the noise floor (saturated sigmoids), where a relative error means nothing; it is scaled by the size of the loss
+/// because central differences cannot resolve an absolute error below ≈ u |f| / ε, whatever the formula.</item>
 /// </list>
 /// </summary>
 public sealed class GradientCheckOptions
@@ -19,7 +20,7 @@ public sealed class GradientCheckOptions
     /// <summary>ε, the step of the central differences. Default 1e-6.</summary>
     public double Epsilon { get; set; } = 1e-6;
 
-    /// <summary>atol, the absolute error always accepted. Default 1e-8.</summary>
+    /// <summary>atol, the absolute error always accepted, per unit of loss: the bound is atol · max(1, |f(θ)|). Default 1e-8.</summary>
     public double AbsoluteTolerance { get; set; } = 1e-8;
 
     /// <summary>rtol, the symmetric relative error accepted. Default 1e-6.</summary>
@@ -172,13 +173,13 @@ public static class GradientChecker
         }
 
         Network probe = network.Clone();
-        double[] b2 = [probe.B2];
+        double absoluteTolerance = options.AbsoluteTolerance * Math.Max(1, Math.Abs(objective(probe)));
         var tensors = new List<TensorCheck>(4);
         var rng = new Rng((ulong)options.Seed);
-        tensors.Add(CheckTensor("w1", probe.W1, analytic.W1, probe, objective, options, ref rng, i => $"w1[{i / network.InputCount}, {i % network.InputCount}]"));
-        tensors.Add(CheckTensor("b1", probe.B1, analytic.B1, probe, objective, options, ref rng, i => $"b1[{i}]"));
-        tensors.Add(CheckTensor("w2", probe.W2, analytic.W2, probe, objective, options, ref rng, i => $"w2[{i}]"));
-        tensors.Add(CheckB2(probe, analytic.B2, objective, options));
+        tensors.Add(CheckTensor("w1", probe.W1, analytic.W1, probe, objective, options, absoluteTolerance, ref rng, i => $"w1[{i / network.InputCount}, {i % network.InputCount}]"));
+        tensors.Add(CheckTensor("b1", probe.B1, analytic.B1, probe, objective, options, absoluteTolerance, ref rng, i => $"b1[{i}]"));
+        tensors.Add(CheckTensor("w2", probe.W2, analytic.W2, probe, objective, options, absoluteTolerance, ref rng, i => $"w2[{i}]"));
+        tensors.Add(CheckB2(probe, analytic.B2, objective, options, absoluteTolerance));
         var report = new GradientCheckReport(tensors, options);
         if (options.ThrowOnFailure && !report.Passed)
         {
@@ -189,9 +190,9 @@ public static class GradientChecker
     }
 
     private static TensorCheck CheckTensor(
-        string name, double[] theta, double[] analytic, Network probe, Func<Network, double> f, GradientCheckOptions o, ref Rng rng, Func<int, string> position)
+        string name, double[] theta, double[] analytic, Network probe, Func<Network, double> f, GradientCheckOptions o, double atol, ref Rng rng, Func<int, string> position)
     {
-        var comparison = new Comparison(o);
+        var comparison = new Comparison(atol, o.RelativeTolerance);
         if (o.RandomDirections == 0)
         {
             for (int i = 0; i < theta.Length; i++)
@@ -248,7 +249,7 @@ public static class GradientChecker
         return comparison.Result(name, o.RandomDirections, k => $"direction {k}");
     }
 
-    private static TensorCheck CheckB2(Network probe, double analytic, Func<Network, double> f, GradientCheckOptions o)
+    private static TensorCheck CheckB2(Network probe, double analytic, Func<Network, double> f, GradientCheckOptions o, double atol)
     {
         double original = probe.B2;
         probe.B2 = original + o.Epsilon;
@@ -256,13 +257,13 @@ public static class GradientChecker
         probe.B2 = original - o.Epsilon;
         double minus = f(probe);
         probe.B2 = original;
-        var comparison = new Comparison(o);
+        var comparison = new Comparison(atol, o.RelativeTolerance);
         comparison.Add(0, analytic, (plus - minus) / (2 * o.Epsilon));
         return comparison.Result("b2", 1, _ => "b2");
     }
 
     /// <summary>Running maxima and the worst element, by how far each is outside (or inside) its tolerance.</summary>
-    private struct Comparison(GradientCheckOptions options)
+    private struct Comparison(double atol, double rtol)
     {
         private double _maxAbs, _maxRel, _worstRatio = -1, _worstAnalytic, _worstNumeric;
         private int _worst;
@@ -277,12 +278,12 @@ public static class GradientChecker
                 abs = rel = double.PositiveInfinity;
             }
 
-            bool ok = abs <= options.AbsoluteTolerance || rel <= options.RelativeTolerance;
+            bool ok = abs <= atol || rel <= rtol;
             _passed &= ok;
             _maxAbs = Math.Max(_maxAbs, abs);
             _maxRel = Math.Max(_maxRel, rel);
             // How far outside its tolerance: > 1 fails. The element with the largest ratio is the one to look at.
-            double ratio = Math.Min(abs / Math.Max(options.AbsoluteTolerance, Tiny), rel / Math.Max(options.RelativeTolerance, Tiny));
+            double ratio = Math.Min(abs / Math.Max(atol, Tiny), rel / Math.Max(rtol, Tiny));
             if (ratio > _worstRatio || double.IsNaN(ratio))
             {
                 _worstRatio = double.IsNaN(ratio) ? double.PositiveInfinity : ratio;
