@@ -13,8 +13,21 @@ public readonly record struct TrainingProgress(int Epoch, double TrainingLoss, d
 /// </summary>
 public sealed class TrainingHistory
 {
-    internal TrainingHistory(Head head, List<double> trainingLoss, List<double>? validationLoss, int bestEpoch, bool stoppedEarly)
+    /// <summary>A history as recorded by <see cref="Trainer"/>, or read back from a saved model.</summary>
+    public TrainingHistory(Head head, IReadOnlyList<double> trainingLoss, IReadOnlyList<double>? validationLoss, int bestEpoch, bool stoppedEarly)
     {
+        ArgumentNullException.ThrowIfNull(trainingLoss);
+        if (validationLoss is not null && validationLoss.Count != trainingLoss.Count)
+        {
+            throw new ArgumentException(
+                $"validationLoss has {validationLoss.Count} epochs but trainingLoss has {trainingLoss.Count}; pass one value per epoch or null.", nameof(validationLoss));
+        }
+
+        if (bestEpoch < 0 || bestEpoch > trainingLoss.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bestEpoch), bestEpoch, $"bestEpoch must be between 0 and the number of epochs ({trainingLoss.Count}).");
+        }
+
         Head = head;
         TrainingLoss = trainingLoss;
         ValidationLoss = validationLoss;

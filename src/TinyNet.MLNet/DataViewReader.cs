@@ -1,0 +1,155 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace TinyNet.MLNet;
+
+/// <summary>Reads a training view once, through one row cursor, into the contiguous float buffers of a <see cref="DataSet"/>.</summary>
+internal static class DataViewReader
+{
+    public sealed record Result(DataSet Data, long RowsRead, long RowsSkipped);
+
+    public static Result Read(IDataView data, TinyNetTrainerOptions options, string role)
+    {
+        ArgumentNullException.ThrowIfNull(data, role);
+        DataViewSchema schema = data.Schema;
+        DataViewSchema.Column features = Find(schema, options.FeatureColumnName, "feature", role);
+        if (features.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options.FeatureColumnName), options.FeatureColumnName,
+                $"Schema mismatch for feature column '{features.Name}': expected known-size vector of Single, got {features.Type}.");
+        }
+
+        DataViewSchema.Column label = Find(schema, options.LabelColumnName, "label", role);
+        DataViewType expectedLabel = options.Head == Head.BinaryClassification ? BooleanDataViewType.Instance : NumberDataViewType.Single;
+        if (label.Type != expectedLabel)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName), options.LabelColumnName,
+                $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type}." +
+                (options.Head == Head.BinaryClassification ? " Map the label to Boolean first (for example with a CustomMapping or by loading it as bool)." : ""));
+        }
+
+        DataViewSchema.Column? weight = null;
+        if (options.ExampleWeightColumnName is { } weightName)
+        {
+            weight = Find(schema, weightName, "example weight", role);
+            if (weight.Value.Type != NumberDataViewType.Single)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options.ExampleWeightColumnName), weightName,
+                    $"Schema mismatch for example weight column '{weightName}': expected Single, got {weight.Value.Type}.");
+            }
+        }
+
+        int d = vector.Size;
+        var columns = new List<DataViewSchema.Column> { features, label };
+        if (weight is { } w)
+        {
+            columns.Add(w);
+        }
+
+        var x = new Growable<float>(1024 * d);
+        var y = new Growable<float>(1024);
+        Growable<float>? s = weight is null ? null : new Growable<float>(1024);
+        long read = 0, skipped = 0;
+        using (DataViewRowCursor cursor = data.GetRowCursor(columns))
+        {
+            ValueGetter<VBuffer<float>> getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+            ValueGetter<float>? getSingleLabel = options.Head == Head.Regression ? cursor.GetGetter<float>(label) : null;
+            ValueGetter<bool>? getBoolLabel = options.Head == Head.BinaryClassification ? cursor.GetGetter<bool>(label) : null;
+            ValueGetter<float>? getWeight = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
+            VBuffer<float> buffer = default;
+            var row = new float[d];
+            while (cursor.MoveNext())
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                getFeatures(ref buffer);
+                buffer.CopyTo(row);
+                float labelValue = 0, weightValue = 1;
+                if (getBoolLabel is not null)
+                {
+                    bool b = false;
+                    getBoolLabel(ref b);
+                    labelValue = b ? 1f : 0f;
+                }
+                else
+                {
+                    getSingleLabel!(ref labelValue);
+                }
+
+                getWeight?.Invoke(ref weightValue);
+                string? problem = Problem(row, labelValue, weightValue, features.Name, label.Name, options.ExampleWeightColumnName);
+                if (problem is not null)
+                {
+                    if (!options.SkipRowsWithMissingValues)
+                    {
+                        throw new ArgumentException(
+                            $"{role}: row {read} has {problem}. Replace missing values first (for example ReplaceMissingValues), " +
+                            $"or set {nameof(TinyNetTrainerOptions.SkipRowsWithMissingValues)} to skip such rows.", role);
+                    }
+
+                    skipped++;
+                }
+                else
+                {
+                    x.Append(row);
+                    y.Append(labelValue);
+                    s?.Append(weightValue);
+                }
+
+                read++;
+            }
+        }
+
+        if (y.Count == 0)
+        {
+            throw new ArgumentException(
+                read == 0 ? $"{role} has no rows; at least one row is required." : $"{role}: all {read} rows were skipped for missing values.", role);
+        }
+
+        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped);
+    }
+
+    private static string? Problem(float[] row, float label, float weight, string featureName, string labelName, string? weightName)
+    {
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (!float.IsFinite(row[j]))
+            {
+                return $"{row[j]} in slot {j} of feature column '{featureName}'";
+            }
+        }
+
+        if (!float.IsFinite(label))
+        {
+            return $"{label} in label column '{labelName}'";
+        }
+
+        return float.IsFinite(weight) && weight >= 0 ? null : $"{weight} in example weight column '{weightName}' (weights must be finite and ≥ 0)";
+    }
+
+    private static DataViewSchema.Column Find(DataViewSchema schema, string name, string what, string role) =>
+        schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(name,
+            $"The {what} column '{name}' is not in the {role} data. Its columns are: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+
+    /// <summary>An append-only float buffer that doubles when full.</summary>
+    private sealed class Growable<T>(int capacity)
+    {
+        private T[] _items = new T[Math.Max(capacity, 16)];
+
+        public int Count { get; private set; }
+
+        public void Append(T value) => Append([value]);
+
+        public void Append(ReadOnlySpan<T> values)
+        {
+            if (Count + values.Length > _items.Length)
+            {
+                Array.Resize(ref _items, Math.Max(_items.Length * 2, Count + values.Length));
+            }
+
+            values.CopyTo(_items.AsSpan(Count));
+            Count += values.Length;
+        }
+
+        public T[] ToArray() => _items.AsSpan(0, Count).ToArray();
+    }
+}

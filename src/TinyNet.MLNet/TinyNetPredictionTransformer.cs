@@ -1,0 +1,394 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace TinyNet.MLNet;
+
+/// <summary>
+/// A trained TinyNet in an ML.NET pipeline. Adds the columns of ML.NET's built-in trainers: binary classification →
+/// Score (Single, the logit z2), Probability (Single, a2 = σ(z2)), PredictedLabel (Boolean, a2 ≥ 0.5); regression → Score.
+/// Saved with <c>mlContext.Model.Save</c>; loaded with <c>mlContext.Model.Load</c> after
+/// <c>mlContext.ComponentCatalog.RegisterTinyNet()</c>.
+/// </summary>
+public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTransformer<TinyNetModelParameters>, ICanSaveModel
+{
+    internal const string LoaderSignature = "TinyNetPredictor";
+    private const string ModelSignature = "TINYNETP";
+    private const uint Magic = 0x54454E54;      // "TNET"
+    private const int FormatVersion = 1;        // of the payload below; bump when it changes, keep reading the old ones
+
+    private readonly IHostEnvironment _env;
+
+    internal TinyNetPredictionTransformer(IHostEnvironment env, TinyNetModelParameters model, string featureColumnName, VectorDataViewType featureType)
+    {
+        _env = env;
+        Model = model;
+        FeatureColumnName = featureColumnName;
+        FeatureColumnType = featureType;
+    }
+
+    /// <summary>The trained network and its history.</summary>
+    public TinyNetModelParameters Model { get; }
+
+    /// <summary>The feature column the model reads.</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>Its type: a vector of D Singles.</summary>
+    public DataViewType FeatureColumnType { get; }
+
+    /// <summary>True: TinyNet scores each row on its own, so it works in a PredictionEngine.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The input schema plus the score columns.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        CheckInput(inputSchema);
+        return ScoreColumns.Add(inputSchema, Model.Head);
+    }
+
+    /// <summary>Scores <paramref name="input"/> lazily, row by row, as its cursors move.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ScoredDataView(this, input, GetOutputSchema(input.Schema));
+    }
+
+    /// <summary>The row mapper a PredictionEngine uses.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    /// <summary>Writes the model into ML.NET's model file: ML.NET's header, then TinyNet's own versioned, checksummed payload.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        BinaryWriter writer = MLNetInternals.BeginSave(ctx, ModelSignature, LoaderSignature);
+        using var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Network n = Model.Network;
+            w.Write((int)n.Head);
+            w.Write(n.InputCount);
+            w.Write(n.HiddenCount);
+            foreach (double v in n.W1) { w.Write(v); }
+            foreach (double v in n.B1) { w.Write(v); }
+            foreach (double v in n.W2) { w.Write(v); }
+            w.Write(n.B2);
+            w.Write(FeatureColumnName);
+            TrainingHistory? h = Model.History;
+            w.Write(h is not null);
+            if (h is not null)
+            {
+                WriteList(w, h.TrainingLoss);
+                w.Write(h.ValidationLoss is not null);
+                if (h.ValidationLoss is not null)
+                {
+                    WriteList(w, h.ValidationLoss);
+                }
+
+                w.Write(h.BestEpoch);
+                w.Write(h.StoppedEarly);
+            }
+        }
+
+        byte[] bytes = payload.ToArray();
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+        writer.Write(Checksum(bytes));
+    }
+
+    /// <summary>ML.NET's loader entry point (found through the attribute <see cref="TinyNetCatalog.RegisterTinyNet"/> registers).</summary>
+    /// <param name="env">The host environment.</param>
+    /// <param name="ctx">ML.NET's internal ModelLoadContext.</param>
+    public static TinyNetPredictionTransformer Create(IHostEnvironment env, object ctx)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(ctx);
+        BinaryReader reader = MLNetInternals.BeginLoad(ctx, ModelSignature, LoaderSignature);
+        try
+        {
+            if (reader.ReadUInt32() != Magic)
+            {
+                throw new InvalidDataException("The TinyNet model payload does not start with TinyNet's marker: the file is damaged.");
+            }
+
+            int format = reader.ReadInt32();
+            if (format > FormatVersion || format < 1)
+            {
+                throw new InvalidDataException(
+                    $"This model was written by a newer TinyNet (payload format {format}); this TinyNet reads format {FormatVersion} and older. Upgrade TinyNet.MLNet to load it.");
+            }
+
+            int length = reader.ReadInt32();
+            byte[] bytes = reader.ReadBytes(length);
+            if (length < 0 || bytes.Length != length)
+            {
+                throw new InvalidDataException($"The TinyNet model payload is truncated: expected {length} bytes, found {bytes.Length}.");
+            }
+
+            if (reader.ReadUInt64() != Checksum(bytes))
+            {
+                throw new InvalidDataException("The TinyNet model payload is corrupted: its checksum does not match.");
+            }
+
+            using var r = new BinaryReader(new MemoryStream(bytes));
+            var head = (Head)r.ReadInt32();
+            int d = r.ReadInt32();
+            int hCount = r.ReadInt32();
+            if (!Enum.IsDefined(head) || d < 1 || hCount < 1 || (long)d * hCount > length)
+            {
+                throw new InvalidDataException($"The TinyNet model payload has an impossible shape (head {head}, D = {d}, H = {hCount}).");
+            }
+
+            var network = new Network(d, hCount, head);
+            ReadInto(r, network.W1);
+            ReadInto(r, network.B1);
+            ReadInto(r, network.W2);
+            network.B2 = r.ReadDouble();
+            string feature = r.ReadString();
+            TrainingHistory? history = null;
+            if (r.ReadBoolean())
+            {
+                List<double> training = ReadList(r);
+                List<double>? validation = r.ReadBoolean() ? ReadList(r) : null;
+                history = new TrainingHistory(head, training, validation, r.ReadInt32(), r.ReadBoolean());
+            }
+
+            return new TinyNetPredictionTransformer(env, new TinyNetModelParameters(network, history), feature, new VectorDataViewType(NumberDataViewType.Single, d));
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("The TinyNet model payload is truncated.", e);
+        }
+    }
+
+    private void CheckInput(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        DataViewSchema.Column column = inputSchema.GetColumnOrNull(FeatureColumnName) ?? throw new ArgumentOutOfRangeException(nameof(inputSchema),
+            $"The feature column '{FeatureColumnName}' is not in the input data.");
+        if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != Model.InputCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Schema mismatch for feature column '{FeatureColumnName}': expected Vector<Single, {Model.InputCount}>, got {column.Type}.");
+        }
+    }
+
+    /// <summary>FNV-1a, 64 bits: enough to tell a damaged payload from an intact one (not a defence against tampering).</summary>
+    private static ulong Checksum(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private static void WriteList(BinaryWriter w, IReadOnlyList<double> values)
+    {
+        w.Write(values.Count);
+        foreach (double v in values)
+        {
+            w.Write(v);
+        }
+    }
+
+    private static List<double> ReadList(BinaryReader r)
+    {
+        int count = r.ReadInt32();
+        if (count < 0 || count > r.BaseStream.Length / sizeof(double))
+        {
+            throw new InvalidDataException($"The TinyNet model payload has an impossible history length ({count}).");
+        }
+
+        var list = new List<double>(count);
+        for (int i = 0; i < count; i++)
+        {
+            list.Add(r.ReadDouble());
+        }
+
+        return list;
+    }
+
+    private static void ReadInto(BinaryReader r, double[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = r.ReadDouble();
+        }
+    }
+
+    /// <summary>Computes the score columns of one input row, once per row position.</summary>
+    private sealed class RowScorer
+    {
+        private readonly Network _network;
+        private readonly DataViewRow _input;
+        private readonly ValueGetter<VBuffer<float>>? _features;
+        private readonly float[] _dense;
+        private VBuffer<float> _buffer;
+        private long _position = long.MinValue;
+        private double _z2;
+
+        public RowScorer(TinyNetPredictionTransformer parent, DataViewRow input, bool anyScoreActive)
+        {
+            _network = parent.Model.Network;
+            _input = input;
+            _dense = new float[_network.InputCount];
+            _features = anyScoreActive ? input.GetGetter<VBuffer<float>>(input.Schema[parent.FeatureColumnName]) : null;
+        }
+
+        /// <summary>The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel.</summary>
+        public Delegate Getter(int k) => k switch
+        {
+            0 => (ValueGetter<float>)((ref float v) => v = (float)Logit()),
+            1 => (ValueGetter<float>)((ref float v) => v = (float)Activations.Sigmoid(Logit())),
+            _ => (ValueGetter<bool>)((ref bool v) => v = Activations.Sigmoid(Logit()) >= 0.5),
+        };
+
+        private double Logit()
+        {
+            long position = _input.Position;
+            if (position != _position || position < 0)
+            {
+                _features!(ref _buffer);
+                _buffer.CopyTo(_dense);
+                _z2 = _network.PredictLogit(_dense);
+                _position = position;
+            }
+
+            return _z2;
+        }
+    }
+
+    /// <summary>The output columns an active-column list asks for, and the input columns they need.</summary>
+    private static (bool[] Active, List<DataViewSchema.Column> Inputs) Split(
+        TinyNetPredictionTransformer parent, DataViewSchema input, DataViewSchema output, IEnumerable<DataViewSchema.Column> columns)
+    {
+        int added = output.Count - input.Count;
+        var active = new bool[added];
+        var inputs = new List<DataViewSchema.Column>();
+        foreach (DataViewSchema.Column c in columns)
+        {
+            if (c.Index < input.Count)
+            {
+                inputs.Add(input[c.Index]);
+            }
+            else
+            {
+                active[c.Index - input.Count] = true;
+            }
+        }
+
+        if (active.Any(a => a))
+        {
+            inputs.Add(input[parent.FeatureColumnName]);
+        }
+
+        return (active, inputs);
+    }
+
+    private sealed class ScoredDataView(TinyNetPredictionTransformer parent, IDataView input, DataViewSchema schema) : IDataView
+    {
+        public bool CanShuffle => input.CanShuffle;
+
+        public DataViewSchema Schema => schema;
+
+        public long? GetRowCount() => input.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        {
+            (bool[] active, List<DataViewSchema.Column> inputs) = Split(parent, input.Schema, schema, columnsNeeded);
+            return new ScoredCursor(parent, input.GetRowCursor(inputs, rand), schema, active);
+        }
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        {
+            (bool[] active, List<DataViewSchema.Column> inputs) = Split(parent, input.Schema, schema, columnsNeeded);
+            return [.. input.GetRowCursorSet(inputs, n, rand).Select(c => (DataViewRowCursor)new ScoredCursor(parent, c, schema, active))];
+        }
+    }
+
+    private sealed class ScoredCursor : DataViewRowCursor
+    {
+        private readonly DataViewRowCursor _input;
+        private readonly DataViewSchema _schema;
+        private readonly bool[] _active;
+        private readonly RowScorer _scorer;
+
+        public ScoredCursor(TinyNetPredictionTransformer parent, DataViewRowCursor input, DataViewSchema schema, bool[] active)
+        {
+            _input = input;
+            _schema = schema;
+            _active = active;
+            _scorer = new RowScorer(parent, input, active.Any(a => a));
+        }
+
+        public override DataViewSchema Schema => _schema;
+
+        public override long Position => _input.Position;
+
+        public override long Batch => _input.Batch;
+
+        public override bool MoveNext() => _input.MoveNext();
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) =>
+            column.Index < _input.Schema.Count ? _input.IsColumnActive(_input.Schema[column.Index]) : _active[column.Index - _input.Schema.Count];
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            column.Index < _input.Schema.Count
+                ? _input.GetGetter<TValue>(_input.Schema[column.Index])
+                : _active[column.Index - _input.Schema.Count]
+                    ? _scorer.Getter(column.Index - _input.Schema.Count) as ValueGetter<TValue>
+                      ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.")
+                    : throw new InvalidOperationException($"Column '{column.Name}' was not requested from this cursor.");
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _input.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class ScoredRow(TinyNetPredictionTransformer parent, DataViewRow input, DataViewSchema schema, bool[] active) : DataViewRow
+    {
+        private readonly RowScorer _scorer = new(parent, input, active.Any(a => a));
+
+        public override DataViewSchema Schema => schema;
+
+        public override long Position => input.Position;
+
+        public override long Batch => input.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) =>
+            column.Index < input.Schema.Count ? input.IsColumnActive(input.Schema[column.Index]) : active[column.Index - input.Schema.Count];
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            column.Index < input.Schema.Count
+                ? input.GetGetter<TValue>(input.Schema[column.Index])
+                : _scorer.Getter(column.Index - input.Schema.Count) as ValueGetter<TValue>
+                  ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.");
+    }
+
+    private sealed class Mapper(TinyNetPredictionTransformer parent, DataViewSchema inputSchema, DataViewSchema outputSchema) : IRowToRowMapper
+    {
+        public DataViewSchema InputSchema => inputSchema;
+
+        public DataViewSchema OutputSchema => outputSchema;
+
+        public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns) =>
+            Split(parent, inputSchema, outputSchema, dependingColumns).Inputs;
+
+        public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
+            new ScoredRow(parent, input, outputSchema, Split(parent, inputSchema, outputSchema, activeColumns).Active);
+    }
+}

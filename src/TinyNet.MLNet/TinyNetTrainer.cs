@@ -1,0 +1,205 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace TinyNet.MLNet;
+
+/// <summary>
+/// The estimator shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>: reads the data,
+/// trains TinyNet.Core's fast engine, logs each epoch to the MLContext's log, returns a <see cref="TinyNetPredictionTransformer"/>.
+/// </summary>
+public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransformer>
+{
+    private readonly IHostEnvironment _env;
+    private readonly TinyNetTrainerOptions _options;
+
+    private protected TinyNetTrainerBase(IHostEnvironment env, TinyNetTrainerOptions options)
+    {
+        _env = env;
+        _options = options;
+        options.ToCore();   // validate now, so a bad option fails where it is set
+    }
+
+    /// <summary>Trains on <paramref name="input"/>.</summary>
+    public TinyNetPredictionTransformer Fit(IDataView input) => Fit(input, null);
+
+    /// <summary>
+    /// Trains on <paramref name="trainData"/>, recording the loss on <paramref name="validationData"/> each epoch and stopping
+    /// early on it (<see cref="TinyNetTrainerOptions.EarlyStoppingPatience"/>), like FastTree's Fit(train, validation).
+    /// </summary>
+    public TinyNetPredictionTransformer Fit(IDataView trainData, IDataView? validationData)
+    {
+        TrainerOptions core = _options.ToCore();
+        IHost host = _env.Register("TinyNet");
+        using IChannel ch = host.Start("Training");
+        DataViewReader.Result train = DataViewReader.Read(trainData, _options, "training");
+        ch.Info(MessageSensitivity.None, $"TinyNet: read {train.RowsRead} training rows, skipped {train.RowsSkipped} with missing values; D = {train.Data.ColumnCount}, H = {core.HiddenUnits}, {core.Head}.");
+        DataViewReader.Result? validation = validationData is null ? null : DataViewReader.Read(validationData, _options, "validation");
+        if (validation is not null)
+        {
+            ch.Info(MessageSensitivity.None, $"TinyNet: read {validation.RowsRead} validation rows, skipped {validation.RowsSkipped}.");
+        }
+
+        // Regression: train on the standardised label, then fold the scale into w2 and b2 (the model stays the notes' network).
+        (float mean, float std) = _options is TinyNetRegressionTrainer.Options { StandardizeLabel: true } ? LabelScale(train.Data) : (0f, 1f);
+        DataSet trainSet = Rescale(train.Data, mean, std);
+        DataSet? validationSet = validation is null ? null : Rescale(validation.Data, mean, std);
+
+        var progress = new LoggingProgress(ch, _options.Progress);
+        TrainingResult result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
+        Network network = result.Network;
+        if (std != 1f || mean != 0f)
+        {
+            for (int h = 0; h < network.HiddenCount; h++)
+            {
+                network.W2[h] *= std;
+            }
+
+            network.B2 = network.B2 * std + mean;
+        }
+
+        ch.Info(MessageSensitivity.None, $"TinyNet: trained {result.History.EpochCount} epochs; returned the parameters of epoch {result.History.BestEpoch}.");
+        var features = (VectorDataViewType)trainData.Schema[_options.FeatureColumnName].Type;
+        return new TinyNetPredictionTransformer(_env, new TinyNetModelParameters(network, result.History), _options.FeatureColumnName, features);
+    }
+
+    /// <summary>The input schema plus the score columns this trainer adds.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaShape.Column features = inputSchema.FirstOrDefault(c => c.Name == _options.FeatureColumnName);
+        if (features.Name is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The feature column '{_options.FeatureColumnName}' is not in the input schema.");
+        }
+
+        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Schema mismatch for feature column '{_options.FeatureColumnName}': expected known-size vector of Single, got {features.ItemType} ({features.Kind}).");
+        }
+
+        if (!inputSchema.Any(c => c.Name == _options.LabelColumnName))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The label column '{_options.LabelColumnName}' is not in the input schema.");
+        }
+
+        var scored = ScoreColumns.Add(new DataViewSchema.Builder().ToSchema(), _options.Head);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (SchemaShape.Column c in MLNetInternals.ShapeOf(scored))
+        {
+            columns[c.Name] = c;
+        }
+
+        return new SchemaShape(columns.Values);
+    }
+
+    private static (float Mean, float Std) LabelScale(DataSet data)
+    {
+        ReadOnlySpan<float> y = data.Labels.Span;
+        double mean = 0;
+        foreach (float v in y)
+        {
+            mean += v;
+        }
+
+        mean /= y.Length;
+        double variance = 0;
+        foreach (float v in y)
+        {
+            variance += (v - mean) * (v - mean);
+        }
+
+        double std = Math.Sqrt(variance / y.Length);
+        return ((float)mean, std > 0 ? (float)std : 1f);
+    }
+
+    private static DataSet Rescale(DataSet data, float mean, float std)
+    {
+        if (mean == 0f && std == 1f)
+        {
+            return data;
+        }
+
+        float[] y = data.Labels.ToArray();
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = (y[i] - mean) / std;
+        }
+
+        return DataSet.FromRowMajor(data.Features.ToArray(), data.ColumnCount, y, data.Weights?.ToArray());
+    }
+
+    /// <summary>Writes each epoch to ML.NET's log (visible through MLContext.Log) and forwards it to the user's IProgress.</summary>
+    private sealed class LoggingProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            string validation = p.ValidationLoss is { } v ? $", validation loss {v:G6}" : "";
+            channel.Info(MessageSensitivity.None, $"TinyNet: epoch {p.Epoch}, training loss {p.TrainingLoss:G6}{validation}, {p.Elapsed.TotalSeconds:F2} s");
+            user?.Report(p);
+        }
+    }
+}
+
+/// <summary>
+/// TinyNet for binary classification: a two-layer sigmoid network with a sigmoid output trained on log-loss. The label
+/// column must be Boolean. Adds Score (the logit z2), Probability (a2 = σ(z2)) and PredictedLabel (a2 ≥ 0.5).
+/// </summary>
+public sealed class TinyNetBinaryTrainer : TinyNetTrainerBase
+{
+    internal TinyNetBinaryTrainer(IHostEnvironment env, Options options)
+        : base(env, options)
+    {
+    }
+
+    /// <summary>
+    /// Settings of <see cref="TinyNetBinaryTrainer"/>; defaults as in <see cref="TinyNetTrainerOptions"/> except
+    /// NumberOfIterations = 50 and L2Regularization = 1e-3 (measured on breast_cancer and credit_data: longer or
+    /// less regularised training overfits these small sets).
+    /// </summary>
+    public sealed class Options : TinyNetTrainerOptions
+    {
+        /// <summary>Creates the options with the binary defaults.</summary>
+        public Options()
+        {
+            NumberOfIterations = 50;
+            L2Regularization = 1e-3f;
+        }
+
+        internal override Head Head => Head.BinaryClassification;
+    }
+}
+
+/// <summary>
+/// TinyNet for regression: a two-layer sigmoid network with an identity output trained on squared error. The label
+/// column must be Single. Adds Score.
+/// </summary>
+public sealed class TinyNetRegressionTrainer : TinyNetTrainerBase
+{
+    internal TinyNetRegressionTrainer(IHostEnvironment env, Options options)
+        : base(env, options)
+    {
+    }
+
+    /// <summary>
+    /// Settings of <see cref="TinyNetRegressionTrainer"/>; defaults as in <see cref="TinyNetTrainerOptions"/> except
+    /// NumberOfIterations = 200 (measured on concrete: R² 0.84 after 100 epochs, 0.85 after 200–300).
+    /// </summary>
+    public sealed class Options : TinyNetTrainerOptions
+    {
+        /// <summary>Creates the options with the regression defaults.</summary>
+        public Options()
+        {
+            NumberOfIterations = 200;
+        }
+
+        /// <summary>
+        /// Train on the standardised label (y − mean) / std and fold the scale back into w2 and b2, so that the learning rate
+        /// suits any label scale. Default true.
+        /// </summary>
+        public bool StandardizeLabel { get; set; } = true;
+
+        internal override Head Head => Head.Regression;
+    }
+}

@@ -1,0 +1,107 @@
+namespace TinyNet.MLNet;
+
+/// <summary>
+/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. Like SDCA and L-BFGS,
+/// TinyNet is trained by gradient steps: normalise the features first (for example <c>NormalizeMeanVariance</c>).
+/// </summary>
+public abstract class TinyNetTrainerOptions
+{
+    /// <summary>The label column. Default "Label".</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The feature column: a known-size vector of Single. Default "Features".</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>An optional column of non-negative Single sample weights. Default null (all 1).</summary>
+    public string? ExampleWeightColumnName { get; set; }
+
+    /// <summary>H, the number of sigmoid hidden units; at least 1. Default 32.</summary>
+    public int NumberOfHiddenUnits { get; set; } = 32;
+
+    /// <summary>The learning rate; finite and &gt; 0. Default 0.01 (for Adam).</summary>
+    public float LearningRate { get; set; } = 0.01f;
+
+    /// <summary>The number of epochs (passes over the data); at least 1. Default 50 (binary), 200 (regression).</summary>
+    public int NumberOfIterations { get; set; } = 100;
+
+    /// <summary>Rows per gradient step; at least 1. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Seed of the initialisation and of the shuffles. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>The update rule: Sgd (the notes' rule), Momentum or Adam. Default Adam.</summary>
+    public Optimizer Optimizer { get; set; } = Optimizer.Adam;
+
+    /// <summary>λ of the L2 penalty (λ/2)‖w‖² on the weights; ≥ 0. Default 1e-3 (binary), 1e-4 (regression).</summary>
+    public float L2Regularization { get; set; } = 1e-4f;
+
+    /// <summary>Learning-rate decay: epoch e uses lr / (1 + decay · (e − 1)); ≥ 0. Default 0.</summary>
+    public float LearningRateDecay { get; set; }
+
+    /// <summary>
+    /// With <c>Fit(train, validation)</c>: stop after this many epochs without improvement of the validation loss and keep
+    /// the best epoch's model; 0 turns early stopping off. Default 10.
+    /// </summary>
+    public int EarlyStoppingPatience { get; set; } = 10;
+
+    /// <summary>The least decrease of the validation loss that counts as an improvement; ≥ 0. Default 1e-4.</summary>
+    public float EarlyStoppingTolerance { get; set; } = 1e-4f;
+
+    /// <summary>Training threads; 0 for one per core (at most 2 here). Default 0.</summary>
+    public int NumberOfThreads { get; set; }
+
+    /// <summary>
+    /// Skip rows whose features, label or weight are missing (NaN) and count them in the log, instead of failing with
+    /// an error naming the row. Default false.
+    /// </summary>
+    public bool SkipRowsWithMissingValues { get; set; }
+
+    /// <summary>Cancels training (checked before every step); Fit then throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Told of every epoch: epoch, training loss, validation loss, elapsed time.</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    internal abstract Head Head { get; }
+
+    /// <summary>The Core trainer's options; throws an <see cref="ArgumentException"/> naming the invalid option.</summary>
+    internal TrainerOptions ToCore()
+    {
+        Require(!string.IsNullOrWhiteSpace(LabelColumnName), nameof(LabelColumnName), LabelColumnName, "a column name");
+        Require(!string.IsNullOrWhiteSpace(FeatureColumnName), nameof(FeatureColumnName), FeatureColumnName, "a column name");
+        Require(NumberOfHiddenUnits >= 1, nameof(NumberOfHiddenUnits), NumberOfHiddenUnits, "at least 1");
+        Require(float.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "a finite number > 0, for example 0.01");
+        Require(NumberOfIterations >= 1, nameof(NumberOfIterations), NumberOfIterations, "at least 1");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
+        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "Sgd, Momentum or Adam");
+        Require(float.IsFinite(L2Regularization) && L2Regularization >= 0, nameof(L2Regularization), L2Regularization, "a finite number ≥ 0");
+        Require(float.IsFinite(LearningRateDecay) && LearningRateDecay >= 0, nameof(LearningRateDecay), LearningRateDecay, "a finite number ≥ 0");
+        Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0 (0 turns early stopping off)");
+        Require(float.IsFinite(EarlyStoppingTolerance) && EarlyStoppingTolerance >= 0, nameof(EarlyStoppingTolerance), EarlyStoppingTolerance, "a finite number ≥ 0");
+        Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "≥ 1, or 0 for one per core");
+        return new TrainerOptions
+        {
+            Head = Head,
+            HiddenUnits = NumberOfHiddenUnits,
+            LearningRate = LearningRate,
+            Epochs = NumberOfIterations,
+            BatchSize = BatchSize,
+            Seed = Seed,
+            Optimizer = Optimizer,
+            L2Regularization = L2Regularization,
+            LearningRateDecay = LearningRateDecay,
+            EarlyStoppingPatience = EarlyStoppingPatience,
+            EarlyStoppingTolerance = EarlyStoppingTolerance,
+            Threads = NumberOfThreads,
+        };
+    }
+
+    private static void Require(bool ok, string name, object? value, string valid)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} is {value ?? "null"}; it must be {valid}.");
+        }
+    }
+}

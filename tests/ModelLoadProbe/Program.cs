@@ -1,0 +1,30 @@
+// Loads a saved ML.NET model in a fresh process and prints the bits of every Score it gives on a CSV, one per line.
+//   ModelLoadProbe MODEL.zip DATA.csv [--no-register]
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TinyNet.MLNet;
+
+var ml = new MLContext(seed: 0);
+if (!args.Contains("--no-register"))
+{
+    ml.ComponentCatalog.RegisterTinyNet();
+}
+
+try
+{
+    ITransformer model = ml.Model.Load(args[0], out DataViewSchema inputSchema);
+    var loader = ml.Data.CreateTextLoader(new TextLoader.Options { Separators = [','], HasHeader = true, AllowQuoting = true,
+        Columns = [.. inputSchema.Select(c => new TextLoader.Column(c.Name, c.Type is TextDataViewType ? DataKind.String : DataKind.Single, c.Index))] });
+    IDataView scored = model.Transform(loader.Load(args[1]));
+    foreach (float score in scored.GetColumn<float>("Score"))
+    {
+        Console.WriteLine(BitConverter.SingleToInt32Bits(score).ToString("X8"));
+    }
+
+    return 0;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine(e.GetType().Name + ": " + e.Message);
+    return 1;
+}
