@@ -70,6 +70,9 @@ public class CheckerMechanicsTests
         Assert.Equal(analytic.W1[w1.WorstIndex], w1.Analytic);
         Assert.NotEqual(0.0, w1.Numeric);
         Assert.Equal(["w1", "b1", "w2", "b2"], report.Tensors.Select(t => t.Name));
+        Assert.Equal($"b1[{report["b1"].WorstIndex}]", report["b1"].WorstPosition);
+        Assert.Equal($"w2[{report["w2"].WorstIndex}]", report["w2"].WorstPosition);
+        Assert.Equal("b2", report["b2"].WorstPosition);
         Assert.Equal([12, 3, 3, 1], report.Tensors.Select(t => t.Checked));
         Assert.Throws<InvalidOperationException>(() => report["w3"]);
     }

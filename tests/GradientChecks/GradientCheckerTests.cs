@@ -156,5 +156,15 @@ public class GradientCheckerTests
         GradientCheckReport report = GradientChecker.Check(c.Network, n => Oracle.Loss(n, c.X, c.Y), g);
         Assert.False(report["b2"].Passed);
         Assert.Equal(double.PositiveInfinity, report["b2"].MaxAbsoluteError);
+        Assert.Equal(double.PositiveInfinity, report["b2"].MaxRelativeError);
+
+        // A NaN among finite elements is the worst element, wherever it is.
+        Case wide = Case.Standard(Head.Regression).Last();
+        Gradients right = WrongGradients.Compute(wide, WrongGradients.Mistake.None);
+        right.W1[5] = double.NaN;
+        TensorCheck w1 = GradientChecker.Check(wide.Network, n => Oracle.Loss(n, wide.X, wide.Y, wide.S), right)["w1"];
+        Assert.False(w1.Passed);
+        Assert.Equal(5, w1.WorstIndex);
+        Assert.Equal("w1[1, 1]", w1.WorstPosition);
     }
 }
