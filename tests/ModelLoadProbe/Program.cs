@@ -25,6 +25,10 @@ try
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine(e.GetType().Name + ": " + e.Message);
+    for (Exception? x = e; x is not null; x = x.InnerException)
+    {
+        Console.Error.WriteLine(x.GetType().Name + ": " + x.Message);
+    }
+
     return 1;
 }
