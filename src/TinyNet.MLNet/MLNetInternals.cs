@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -19,7 +18,6 @@ internal static class MLNetInternals
 
     private static readonly Assembly Core = typeof(ModelSaveContext).Assembly;
     private static readonly Lazy<string?> Problem = new(FindProblem);
-    private static readonly Lazy<Assembly> Loader = new(BuildLoaderAssembly);
 
     /// <summary>The ML.NET version this process runs with.</summary>
     public static string MLNetVersion =>
@@ -104,15 +102,15 @@ internal static class MLNetInternals
             modelSignature, 0x00010001u, 0x00010001u, 0x00010001u, typeof(MLNetInternals).Assembly.FullName, loaderSignature, null)!;
 
     /// <summary>
-    /// Registers the loader of TinyNet models with <paramref name="catalog"/>: a small assembly built in memory that carries
-    /// ML.NET's (internal) LoadableClassAttribute naming <see cref="TinyNetPredictionTransformer.Create"/>, and
-    /// IgnoresAccessChecksTo("Microsoft.ML.Core"), without which the runtime silently drops that attribute.
-    /// Registering twice is harmless: ML.NET caches registered assemblies by name.
+    /// Registers TinyNet.MLNet, which carries ML.NET's (internal) LoadableClassAttribute naming
+    /// <see cref="TinyNetPredictionTransformer.Create"/>, added after compilation by tools/TinyNet.AddLoader. ML.NET does
+    /// this itself when it loads a model saved by TinyNet (the model header names this assembly); registering twice is
+    /// harmless, ML.NET caches registered assemblies by name.
     /// </summary>
     public static void Register(ComponentCatalog catalog)
     {
         EnsureAvailable();
-        catalog.RegisterAssembly(Loader.Value);
+        catalog.RegisterAssembly(typeof(MLNetInternals).Assembly);
     }
 
     private static Type? VersionInfoType() => Core.GetType("Microsoft.ML.VersionInfo");
@@ -142,9 +140,10 @@ internal static class MLNetInternals
                 return "ModelLoadContext.Reader, CheckAtModel() or CheckVersionInfo is missing";
             }
 
-            if (LoadableClassConstructor() is null || Core.GetType("Microsoft.ML.SignatureLoadModel") is null)
+            if (!typeof(MLNetInternals).Assembly.GetCustomAttributes().Any(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute"))
             {
-                return "LoadableClassAttribute or SignatureLoadModel is missing";
+                return "TinyNet.MLNet.dll carries no usable LoadableClassAttribute (tools/TinyNet.AddLoader adds it at build time; " +
+                       "either this build skipped that step, or the runtime dropped the attribute because Microsoft.ML.LoadableClassAttribute changed)";
             }
 
             if (typeof(TrainCatalogBase).GetProperty("Environment", BindingFlags.Instance | BindingFlags.NonPublic) is null ||
@@ -164,33 +163,5 @@ internal static class MLNetInternals
         {
             return e.Message;
         }
-    }
-
-    private static ConstructorInfo? LoadableClassConstructor() =>
-        Core.GetType("Microsoft.ML.LoadableClassAttribute")?.GetConstructor(
-            BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null,
-            [typeof(Type), typeof(Type), typeof(Type), typeof(string), typeof(string[])], null);
-
-    private static Assembly BuildLoaderAssembly()
-    {
-        var builder = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("TinyNet.MLNet.Loader"), AssemblyBuilderAccess.Run);
-        ModuleBuilder module = builder.DefineDynamicModule("TinyNet.MLNet.Loader");
-
-        // [AttributeUsage(Assembly)] class System.Runtime.CompilerServices.IgnoresAccessChecksToAttribute(string) : Attribute
-        TypeBuilder ignores = module.DefineType("System.Runtime.CompilerServices.IgnoresAccessChecksToAttribute",
-            TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class, typeof(Attribute));
-        ConstructorBuilder ctor = ignores.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, [typeof(string)]);
-        ILGenerator il = ctor.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Call, typeof(Attribute).GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic, Type.EmptyTypes)!);
-        il.Emit(OpCodes.Ret);
-        Type ignoresType = ignores.CreateType();
-        builder.SetCustomAttribute(new CustomAttributeBuilder(ignoresType.GetConstructor([typeof(string)])!, ["Microsoft.ML.Core"]));
-
-        // [assembly: LoadableClass(typeof(TinyNetPredictionTransformer), null, typeof(SignatureLoadModel), "TinyNet", LoaderSignature)]
-        builder.SetCustomAttribute(new CustomAttributeBuilder(LoadableClassConstructor()!,
-            [typeof(TinyNetPredictionTransformer), null, Core.GetType("Microsoft.ML.SignatureLoadModel")!, "TinyNet prediction",
-             new[] { TinyNetPredictionTransformer.LoaderSignature }]));
-        return builder;
     }
 }

@@ -30,24 +30,30 @@ public class SaveLoadTests : IDisposable
         Assert.NotNull(tinyNet.Model.History);
     }
 
-    [Fact]
-    public void A_saved_pipeline_loads_in_a_fresh_process_with_bit_identical_scores()
+    /// <summary>
+    /// A new process that only references TinyNet.MLNet loads the model with no registration call (ML.NET registers the
+    /// assembly named in the model header, which carries the loader attribute), and with the documented call too.
+    /// </summary>
+    [Theory]
+    [InlineData("--no-register")]
+    [InlineData("--register")]
+    public void A_saved_pipeline_loads_in_a_fresh_process_with_bit_identical_scores(string registration)
     {
         (string path, float[] expected, _) = SavePipeline(Head.BinaryClassification);
-        (int exit, string stdout, string stderr) = RunProbe(path, RealData.PathOf("breast_cancer.csv"));
+        (int exit, string stdout, string stderr) = RunProbe(path, RealData.PathOf("breast_cancer.csv"), registration);
         Assert.True(exit == 0, stderr);
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(expected.Select(e => BitConverter.SingleToInt32Bits(e).ToString("X8")), lines);
     }
 
     [Fact]
-    public void Without_registration_loading_fails_with_ML_NETs_unknown_loader_error()
+    public void A_fresh_MLContext_loads_without_registration()
     {
-        // Documents the limit of the current design (see README): the registration call is required in a new process.
-        (string path, _, _) = SavePipeline(Head.BinaryClassification);
-        (int exit, _, string stderr) = RunProbe(path, RealData.PathOf("breast_cancer.csv"), "--no-register");
-        Assert.NotEqual(0, exit);
-        Assert.False(string.IsNullOrWhiteSpace(stderr));
+        (string path, float[] expected, _) = SavePipeline(Head.Regression);
+        var fresh = new MLContext(seed: 5);
+        ITransformer loaded = fresh.Model.Load(path, out _);
+        float[] actual = [.. loaded.Transform(RealData.Concrete(fresh)).GetColumn<float>("Score")];
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
