@@ -1,98 +1,103 @@
+using Microsoft.ML.Data;
+
 namespace TinyNet.MLNet.Tests;
 
-/// <summary>A breast_cancer.csv row, for PredictionEngine.</summary>
+/// <summary>breast_cancer.csv, one [LoadColumn] property per column, as the README's CancerRow.</summary>
 public sealed class CancerRow
 {
-    [Microsoft.ML.Data.ColumnName("mean_radius")]
+    [LoadColumn(0), ColumnName("mean_radius")]
     public float MeanRadius { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_texture")]
+    [LoadColumn(1), ColumnName("mean_texture")]
     public float MeanTexture { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_perimeter")]
+    [LoadColumn(2), ColumnName("mean_perimeter")]
     public float MeanPerimeter { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_area")]
+    [LoadColumn(3), ColumnName("mean_area")]
     public float MeanArea { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_smoothness")]
+    [LoadColumn(4), ColumnName("mean_smoothness")]
     public float MeanSmoothness { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_compactness")]
+    [LoadColumn(5), ColumnName("mean_compactness")]
     public float MeanCompactness { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_concavity")]
+    [LoadColumn(6), ColumnName("mean_concavity")]
     public float MeanConcavity { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_concave_points")]
+    [LoadColumn(7), ColumnName("mean_concave_points")]
     public float MeanConcavePoints { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_symmetry")]
+    [LoadColumn(8), ColumnName("mean_symmetry")]
     public float MeanSymmetry { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("mean_fractal_dimension")]
+    [LoadColumn(9), ColumnName("mean_fractal_dimension")]
     public float MeanFractalDimension { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("radius_error")]
+    [LoadColumn(10), ColumnName("radius_error")]
     public float RadiusError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("texture_error")]
+    [LoadColumn(11), ColumnName("texture_error")]
     public float TextureError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("perimeter_error")]
+    [LoadColumn(12), ColumnName("perimeter_error")]
     public float PerimeterError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("area_error")]
+    [LoadColumn(13), ColumnName("area_error")]
     public float AreaError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("smoothness_error")]
+    [LoadColumn(14), ColumnName("smoothness_error")]
     public float SmoothnessError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("compactness_error")]
+    [LoadColumn(15), ColumnName("compactness_error")]
     public float CompactnessError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("concavity_error")]
+    [LoadColumn(16), ColumnName("concavity_error")]
     public float ConcavityError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("concave_points_error")]
+    [LoadColumn(17), ColumnName("concave_points_error")]
     public float ConcavePointsError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("symmetry_error")]
+    [LoadColumn(18), ColumnName("symmetry_error")]
     public float SymmetryError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("fractal_dimension_error")]
+    [LoadColumn(19), ColumnName("fractal_dimension_error")]
     public float FractalDimensionError { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_radius")]
+    [LoadColumn(20), ColumnName("worst_radius")]
     public float WorstRadius { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_texture")]
+    [LoadColumn(21), ColumnName("worst_texture")]
     public float WorstTexture { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_perimeter")]
+    [LoadColumn(22), ColumnName("worst_perimeter")]
     public float WorstPerimeter { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_area")]
+    [LoadColumn(23), ColumnName("worst_area")]
     public float WorstArea { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_smoothness")]
+    [LoadColumn(24), ColumnName("worst_smoothness")]
     public float WorstSmoothness { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_compactness")]
+    [LoadColumn(25), ColumnName("worst_compactness")]
     public float WorstCompactness { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_concavity")]
+    [LoadColumn(26), ColumnName("worst_concavity")]
     public float WorstConcavity { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_concave_points")]
+    [LoadColumn(27), ColumnName("worst_concave_points")]
     public float WorstConcavePoints { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_symmetry")]
+    [LoadColumn(28), ColumnName("worst_symmetry")]
     public float WorstSymmetry { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("worst_fractal_dimension")]
+    [LoadColumn(29), ColumnName("worst_fractal_dimension")]
     public float WorstFractalDimension { get; set; }
 
-    [Microsoft.ML.Data.ColumnName("diagnosis")]
+    [LoadColumn(30), ColumnName("diagnosis")]
     public string Diagnosis { get; set; } = "";
+
+    /// <summary>The 30 feature column names.</summary>
+    public static readonly string[] FeatureNames = ["mean_radius", "mean_texture", "mean_perimeter", "mean_area", "mean_smoothness", "mean_compactness", "mean_concavity", "mean_concave_points", "mean_symmetry", "mean_fractal_dimension", "radius_error", "texture_error", "perimeter_error", "area_error", "smoothness_error", "compactness_error", "concavity_error", "concave_points_error", "symmetry_error", "fractal_dimension_error", "worst_radius", "worst_texture", "worst_perimeter", "worst_area", "worst_smoothness", "worst_compactness", "worst_concavity", "worst_concave_points", "worst_symmetry", "worst_fractal_dimension"];
 }
