@@ -32,6 +32,7 @@ internal sealed class FastEngine : IEngine
     private const int MinWorkPerThread = 1 << 15;
     private const int IdleSpins = 2000;     // about a millisecond of spinning before a worker sleeps
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
+    private const int GradientRowBlock = 64;
 
     private readonly Head _head;
     private readonly int _d, _dp, _h, _hp;
@@ -420,15 +421,20 @@ internal sealed class FastEngine : IEngine
         ref float a = ref MemoryMarshal.GetArrayDataReference(c.A);
         ref float w1t = ref MemoryMarshal.GetArrayDataReference(_theta);
         ref float b1 = ref _theta[_oB1];
-        for (int b0 = 0; b0 < rows; b0 += RowTile)
+        // Hidden units outer, rows inner: a 64-unit column block of w1ᵀ (Dp × 64 floats) stays in L1 while every row
+        // tile passes over it, instead of streaming all of w1ᵀ from L2 once per row tile.
+        int h0 = 0;
+        for (; h0 + 4 * Lanes <= _hp; h0 += 4 * Lanes)
         {
-            int h0 = 0;
-            for (; h0 + 4 * Lanes <= _hp; h0 += 4 * Lanes)
+            for (int b0 = 0; b0 < rows; b0 += RowTile)
             {
                 ForwardTile4x4(ref Unsafe.Add(ref x, b0 * _dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * _hp + h0));
             }
+        }
 
-            for (; h0 < _hp; h0 += Lanes)
+        for (; h0 < _hp; h0 += Lanes)
+        {
+            for (int b0 = 0; b0 < rows; b0 += RowTile)
             {
                 ForwardTile4x1(ref Unsafe.Add(ref x, b0 * _dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * _hp + h0));
             }
@@ -509,17 +515,28 @@ internal sealed class FastEngine : IEngine
         ref float x = ref MemoryMarshal.GetArrayDataReference(c.X);
         ref float delta1 = ref MemoryMarshal.GetArrayDataReference(c.A);
         ref float g = ref MemoryMarshal.GetReference(grad);
-        for (int j0 = 0; j0 < _dp; j0 += RowTile)
+        // Blocks of 64 rows × 64 hidden units of Δ1 (16 KB) and 64 rows of X stay in L1 while all Dp/4 tiles of
+        // inputs pass over them; the gradient tiles are loaded and stored once per block.
+        for (int r0 = 0; r0 < rows; r0 += GradientRowBlock)
         {
+            int count = Math.Min(GradientRowBlock, rows - r0);
+            ref float xBlock = ref Unsafe.Add(ref x, r0 * _dp);
+            ref float dBlock = ref Unsafe.Add(ref delta1, r0 * _hp);
             int h0 = 0;
             for (; h0 + 4 * Lanes <= _hp; h0 += 4 * Lanes)
             {
-                GradientTile4x4(ref Unsafe.Add(ref x, j0), ref Unsafe.Add(ref delta1, h0), ref Unsafe.Add(ref g, j0 * _hp + h0), rows);
+                for (int j0 = 0; j0 < _dp; j0 += RowTile)
+                {
+                    GradientTile4x4(ref Unsafe.Add(ref xBlock, j0), ref Unsafe.Add(ref dBlock, h0), ref Unsafe.Add(ref g, j0 * _hp + h0), count);
+                }
             }
 
             for (; h0 < _hp; h0 += Lanes)
             {
-                GradientTile4x1(ref Unsafe.Add(ref x, j0), ref Unsafe.Add(ref delta1, h0), ref Unsafe.Add(ref g, j0 * _hp + h0), rows);
+                for (int j0 = 0; j0 < _dp; j0 += RowTile)
+                {
+                    GradientTile4x1(ref Unsafe.Add(ref xBlock, j0), ref Unsafe.Add(ref dBlock, h0), ref Unsafe.Add(ref g, j0 * _hp + h0), count);
+                }
             }
         }
     }
