@@ -1,14 +1,39 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace TinyNet.Benchmarks;
 
-/// <summary>Seeded synthetic data: a random teacher two-layer network (16 hidden units) plus noise.</summary>
+/// <summary>
+/// Seeded synthetic data: inputs uniform in [−1, 1], labels from a random teacher two-layer network with 16 sigmoid
+/// hidden units (weights ×4 so that it is far from linear) plus Gaussian noise; binary labels are the sign of the
+/// noisy output against its median.
+/// </summary>
 internal static class TeacherData
 {
+    public const int N = 100_000;
+
     public static DataSet Create(int n, int d, Head head, int seed)
+    {
+        (float[] x, float[] y) = Generate(n, d, head, seed);
+        return DataSet.FromRowMajor(x, d, y);
+    }
+
+    public static (float[] X, float[] Y) Generate(int n, int d, Head head, int seed)
     {
         var random = new Random(seed);
         Network teacher = Network.CreateRandom(d, 16, Head.Regression, (ulong)seed + 1);
+        for (int i = 0; i < teacher.W1.Length; i++)
+        {
+            teacher.W1[i] *= 4;
+        }
+
+        for (int h = 0; h < 16; h++)
+        {
+            teacher.W2[h] *= 4;
+        }
+
         var x = new float[n * d];
-        var y = new float[n];
+        var t = new double[n];
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < d; j++)
@@ -16,10 +41,40 @@ internal static class TeacherData
                 x[i * d + j] = (float)(2 * random.NextDouble() - 1);
             }
 
-            double t = teacher.PredictLogit(x.AsSpan(i * d, d)) + 0.1 * (random.NextDouble() - 0.5);
-            y[i] = head == Head.Regression ? (float)t : (t > teacher.B2 ? 1f : 0f);
+            double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            t[i] = teacher.PredictLogit(x.AsSpan(i * d, d)) + 0.3 * noise;
         }
 
-        return DataSet.FromRowMajor(x, d, y);
+        double median = t.Order().ElementAt(n / 2);
+        var y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = head == Head.Regression ? (float)t[i] : (t[i] > median ? 1f : 0f);
+        }
+
+        return (x, y);
+    }
+
+    /// <summary>The binary teacher data as an ML.NET view with Label (Boolean) and Features (Vector&lt;Single, 100&gt;).</summary>
+    public static IDataView View(MLContext ml, int n, int seed)
+    {
+        (float[] x, float[] y) = Generate(n, Row.Dimension, Head.BinaryClassification, seed);
+        var rows = new Row[n];
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = new Row { Label = y[i] == 1f, Features = x.AsSpan(i * Row.Dimension, Row.Dimension).ToArray() };
+        }
+
+        return ml.Data.LoadFromEnumerable(rows);
+    }
+
+    public sealed class Row
+    {
+        public const int Dimension = 100;
+
+        public bool Label { get; set; }
+
+        [VectorType(Dimension)]
+        public float[] Features { get; set; } = [];
     }
 }
