@@ -29,13 +29,11 @@ public sealed class ThroughputColumn(bool gflops) : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         double? mean = summary[benchmarkCase]?.ResultStatistics?.Median;
-        if (mean is not { } ns || !benchmarkCase.Parameters.Items.Any(p => p.Name == "D"))
+        if (mean is not { } ns || Shape(benchmarkCase) is not ({ } d, { } h))
         {
             return "-";
         }
 
-        double d = Convert.ToDouble(benchmarkCase.Parameters["D"], CultureInfo.InvariantCulture);
-        double h = Convert.ToDouble(benchmarkCase.Parameters["H"], CultureInfo.InvariantCulture);
         double seconds = ns / 1e9;
         return gflops
             ? (4.0 * TeacherData.N * d * h / seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture)
@@ -45,6 +43,21 @@ public sealed class ThroughputColumn(bool gflops) : IColumn
     public bool IsAvailable(Summary summary) => true;
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    /// <summary>D and H from the case's parameters: D and H, or Shape = "DxH".</summary>
+    private static (double? D, double? H) Shape(BenchmarkCase benchmarkCase)
+    {
+        var items = benchmarkCase.Parameters.Items;
+        if (items.FirstOrDefault(p => p.Name == "Shape")?.Value is string shape)
+        {
+            string[] parts = shape.Split('x');
+            return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+
+        return items.Any(p => p.Name == "D")
+            ? (Convert.ToDouble(benchmarkCase.Parameters["D"], CultureInfo.InvariantCulture), Convert.ToDouble(benchmarkCase.Parameters["H"], CultureInfo.InvariantCulture))
+            : (null, null);
+    }
 }
 
 /// <summary>A value computed once per case in its setup (held-out AUC, rows per second) and shown beside the timings.</summary>

@@ -29,7 +29,7 @@ internal sealed class FastEngine : IEngine
 {
     private const int Lanes = 16;           // floats per Vector512
     private const int RowTile = 4;          // rows per register tile
-    private const int MinWorkPerThread = 1 << 15;
+    private const int MinWorkPerThread = 1 << 18;   // multiply-adds per thread and pass below which one thread is faster
     private const int IdleSpins = 2000;     // about a millisecond of spinning before a worker sleeps
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
     private const int GradientRowBlock = 64;
@@ -361,8 +361,8 @@ internal sealed class FastEngine : IEngine
             float z2 = c.Z2[b];
             float y = labels[row];
             float s = weights.IsEmpty ? 1f : weights[row];
-            lossSum += s * Losses.Loss(_head, y, z2);
-            float a2 = _head == Head.Regression ? z2 : Sigmoid(z2);
+            (float a2, float loss) = OutputAndLoss(z2, y);
+            lossSum += s * loss;
             float delta2 = s * (a2 - y) * invN;               // δ2 = a2 − y (P2, P6), weighted, mean over the batch
             c.Z2[b] = delta2;
             db2 += delta2;                                    // ∂J/∂b2 = Σ δ2
@@ -673,7 +673,22 @@ internal sealed class FastEngine : IEngine
         return p * scale.AsSingle();
     }
 
-    private static float Sigmoid(float z) => z >= 0 ? 1f / (1f + MathF.Exp(-z)) : MathF.Exp(z) / (1f + MathF.Exp(z));
+    /// <summary>
+    /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and
+    /// ℓ = softplus(z2) − y z2 (the forms of <see cref="Activations"/> and <see cref="Losses"/>), sharing one e^(−|z2|).
+    /// </summary>
+    private (float A2, float Loss) OutputAndLoss(float z2, float y)
+    {
+        if (_head == Head.Regression)
+        {
+            float r = y - z2;
+            return (z2, 0.5f * r * r);
+        }
+
+        float e = MathF.Exp(-MathF.Abs(z2));
+        float a2 = z2 >= 0 ? 1f / (1f + e) : e / (1f + e);
+        return (a2, MathF.Max(z2, 0f) + MathF.Log(1f + e) - y * z2);
+    }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 

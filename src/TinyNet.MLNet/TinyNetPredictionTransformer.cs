@@ -289,6 +289,27 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         return (active, inputs);
     }
 
+    /// <summary>Input columns pass through; added column k is active if it was asked for.</summary>
+    private static bool IsActive(DataViewRow input, bool[] active, DataViewSchema.Column column) =>
+        column.Index < input.Schema.Count ? input.IsColumnActive(input.Schema[column.Index]) : active[column.Index - input.Schema.Count];
+
+    /// <summary>The getter of an input column (from the input row) or of an added score column (from the scorer).</summary>
+    private static ValueGetter<TValue> Getter<TValue>(DataViewRow input, RowScorer scorer, bool[] active, DataViewSchema.Column column)
+    {
+        if (column.Index < input.Schema.Count)
+        {
+            return input.GetGetter<TValue>(input.Schema[column.Index]);
+        }
+
+        if (!active[column.Index - input.Schema.Count])
+        {
+            throw new InvalidOperationException($"Column '{column.Name}' was not requested from this cursor.");
+        }
+
+        return scorer.Getter(column.Index - input.Schema.Count) as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.");
+    }
+
     private sealed class ScoredDataView(TinyNetPredictionTransformer parent, IDataView input, DataViewSchema schema) : IDataView
     {
         public bool CanShuffle => input.CanShuffle;
@@ -335,16 +356,9 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < _input.Schema.Count ? _input.IsColumnActive(_input.Schema[column.Index]) : _active[column.Index - _input.Schema.Count];
+        public override bool IsColumnActive(DataViewSchema.Column column) => IsActive(_input, _active, column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            column.Index < _input.Schema.Count
-                ? _input.GetGetter<TValue>(_input.Schema[column.Index])
-                : _active[column.Index - _input.Schema.Count]
-                    ? _scorer.Getter(column.Index - _input.Schema.Count) as ValueGetter<TValue>
-                      ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.")
-                    : throw new InvalidOperationException($"Column '{column.Name}' was not requested from this cursor.");
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => Getter<TValue>(_input, _scorer, _active, column);
 
         protected override void Dispose(bool disposing)
         {
@@ -369,14 +383,9 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < input.Schema.Count ? input.IsColumnActive(input.Schema[column.Index]) : active[column.Index - input.Schema.Count];
+        public override bool IsColumnActive(DataViewSchema.Column column) => IsActive(input, active, column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            column.Index < input.Schema.Count
-                ? input.GetGetter<TValue>(input.Schema[column.Index])
-                : _scorer.Getter(column.Index - input.Schema.Count) as ValueGetter<TValue>
-                  ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.");
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => Getter<TValue>(input, _scorer, active, column);
     }
 
     private sealed class Mapper(TinyNetPredictionTransformer parent, DataViewSchema inputSchema, DataViewSchema outputSchema) : IRowToRowMapper

@@ -106,6 +106,30 @@ public class FastEngineTests
         Assert.Equal(first.B2, second.B2);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(32, 1)]
+    [InlineData(512, 2)]
+    public void A_training_step_allocates_nothing(int batch, int threads)
+    {
+        DataSet data = TestData.Teacher(2048, 20, Head.BinaryClassification, seed: 8);
+        var options = new TrainerOptions { Head = Head.BinaryClassification, HiddenUnits = 40, BatchSize = batch, Threads = threads, Optimizer = Optimizer.Adam };
+        using var engine = new FastEngine(Network.CreateRandom(20, 40, Head.BinaryClassification, 1), data, options);
+        int[] rows = [.. Enumerable.Range(0, 2048)];
+        for (int i = 0; i < 20; i++)
+        {
+            engine.Step(rows.AsSpan(i * batch % 1024, batch), 0.01);   // warm up (JIT, first touches)
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            engine.Step(rows.AsSpan(i * batch % 1024, batch), 0.01);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
     [Fact]
     public void Vectorised_sigmoid_is_accurate_to_float_precision_and_never_NaN()
     {
