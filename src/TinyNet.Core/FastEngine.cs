@@ -30,6 +30,9 @@ internal sealed class FastEngine : IEngine
     private const int Lanes = 16;           // floats per Vector512
     private const int RowTile = 4;          // rows per register tile
     private const int MinWorkPerThread = 1 << 18;   // multiply-adds per thread and pass below which one thread is faster
+    // Each step a second thread reads the updated w1 and hands back a gradient of the same size (D·H floats each way);
+    // measured here, that costs more than it saves below about 64 rows per thread, whatever D and H.
+    private const int MinRowsPerThread = 64;
     private const int IdleSpins = 2000;     // about a millisecond of spinning before a worker sleeps
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
     private const int GradientRowBlock = 64;
@@ -262,7 +265,7 @@ internal sealed class FastEngine : IEngine
     private int ThreadsFor(int n)
     {
         int threads = _contexts.Length;
-        while (threads > 1 && (long)(n / threads) * _dp * _hp < MinWorkPerThread)
+        while (threads > 1 && (n / threads < MinRowsPerThread || (long)(n / threads) * _dp * _hp < MinWorkPerThread))
         {
             threads--;
         }
