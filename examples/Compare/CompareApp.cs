@@ -89,7 +89,7 @@ internal static class CompareApp
             throw new UsageException($"{spec.Name}: none of the requested trainers applies to a {spec.Task.ToString().ToLowerInvariant()} task.", exitCode: 1);
         }
 
-        bool[] positive = LabelsOf(table, labelIndex, spec);
+        (bool[] positive, string? positiveValue) = LabelsOf(table, labelIndex, spec);
         string augmented = SplitFile.Write(table, spec, positive);
         try
         {
@@ -101,7 +101,7 @@ internal static class CompareApp
             {
                 IDataView train = ml.Data.FilterRowsByColumn(data, $"__test{split}", 0, 0.5);
                 IDataView test = ml.Data.FilterRowsByColumn(data, $"__test{split}", 0.5, 1.5);
-                ITransformer featurizer = Featurizer.Build(ml, table, labelIndex, spec).Fit(train);
+                ITransformer featurizer = Featurizer.Build(ml, table, labelIndex, spec, positiveValue).Fit(train);
                 IDataView trainFeatures = Materialize(ml.Data.Cache(featurizer.Transform(train)));
                 IDataView testFeatures = Materialize(ml.Data.Cache(featurizer.Transform(test)));
                 foreach (string trainer in trainers)
@@ -134,8 +134,8 @@ internal static class CompareApp
         return cached;
     }
 
-    /// <summary>For binary tasks, which rows are positive; checks the label values first.</summary>
-    private static bool[] LabelsOf(CsvTable table, int labelIndex, DataSpec spec)
+    /// <summary>For binary tasks, which rows are positive and the positive label value; checks the label values first.</summary>
+    private static (bool[] Positive, string? Value) LabelsOf(CsvTable table, int labelIndex, DataSpec spec)
     {
         string[] values = [.. table.Rows.Select(r => r[labelIndex])];
         if (values.Any(v => v.Length == 0))
@@ -150,7 +150,7 @@ internal static class CompareApp
                 throw new UsageException($"{spec.Name}: regression needs a numeric label, but '{spec.Label}' has values like '{values.First(v => !CsvTable.IsNumber(v))}'.", exitCode: 1);
             }
 
-            return new bool[values.Length];
+            return (new bool[values.Length], null);
         }
 
         string[] distinct = [.. values.Distinct().Order(StringComparer.Ordinal)];
@@ -168,7 +168,7 @@ internal static class CompareApp
             throw new UsageException($"{spec.Name}: every row has the same class; binary classification needs both.", exitCode: 1);
         }
 
-        return result;
+        return (result, positive);
     }
 }
 
@@ -253,13 +253,13 @@ internal static class SplitFile
 /// <summary>The same featurisation for every trainer.</summary>
 internal static class Featurizer
 {
-    public static IEstimator<ITransformer> Build(MLContext ml, CsvTable table, int labelIndex, DataSpec spec)
+    public static IEstimator<ITransformer> Build(MLContext ml, CsvTable table, int labelIndex, DataSpec spec, string? positive)
     {
         string[] numeric = [.. Enumerable.Range(0, table.Header.Length).Where(c => c != labelIndex && table.IsNumeric[c]).Select(c => table.Header[c])];
         string[] text = [.. Enumerable.Range(0, table.Header.Length).Where(c => c != labelIndex && !table.IsNumeric[c]).Select(c => table.Header[c])];
         IEstimator<ITransformer> label = spec.Task == TaskKind.Binary
             ? ml.Transforms.Conversion.MapValue("Label",
-                table.Rows.Select(r => r[labelIndex]).Distinct().Select(v => new KeyValuePair<string, bool>(v, v == (spec.Positive ?? PositiveOf(table, labelIndex)))), spec.Label)
+                table.Rows.Select(r => r[labelIndex]).Distinct().Select(v => new KeyValuePair<string, bool>(v, v == positive)), spec.Label)
             : ml.Transforms.CopyColumns("Label", spec.Label);
         IEstimator<ITransformer> pipeline = label;
         if (numeric.Length > 0)
@@ -275,12 +275,6 @@ internal static class Featurizer
         return pipeline
             .Append(ml.Transforms.Concatenate("Features", [.. numeric.Select(c => "__num_" + c), .. text.Select(c => "__cat_" + c)]))
             .Append(ml.Transforms.NormalizeMeanVariance("Features"));
-    }
-
-    private static string PositiveOf(CsvTable table, int labelIndex)
-    {
-        string[] distinct = [.. table.Rows.Select(r => r[labelIndex]).Distinct()];
-        return distinct.FirstOrDefault(d => d == "1") ?? distinct.First(d => d.Equals("true", StringComparison.OrdinalIgnoreCase));
     }
 }
 

@@ -7,13 +7,13 @@ namespace TinyNet;
 /// </summary>
 public sealed class DataSet
 {
-    private DataSet(float[] features, int rowCount, int columnCount, float[] labels, float[]? weights)
+    private DataSet(ReadOnlyMemory<float> features, int rowCount, int columnCount, ReadOnlyMemory<float> labels, ReadOnlyMemory<float>? weights)
     {
         Features = features;
         RowCount = rowCount;
         ColumnCount = columnCount;
         Labels = labels;
-        Weights = weights is null ? default(ReadOnlyMemory<float>?) : weights.AsMemory();
+        Weights = weights;
     }
 
     /// <summary>N rows × D columns, row-major: row i is <c>Features[i * D .. (i + 1) * D]</c>.</summary>
@@ -64,7 +64,29 @@ public sealed class DataSet
         }
 
         Validate(features, columnCount, labels, weights);
-        return new DataSet(features, labels.Length, columnCount, labels, weights);
+        return new DataSet(features, labels.Length, columnCount, labels, weights is null ? default(ReadOnlyMemory<float>?) : weights.AsMemory());
+    }
+
+    /// <summary>
+    /// The same rows and weights with other labels (for example standardised ones); the features are shared, not copied.
+    /// </summary>
+    public DataSet WithLabels(float[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Length != RowCount)
+        {
+            throw new ArgumentException($"labels holds {labels.Length} values; pass one per row ({RowCount}).", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (!float.IsFinite(labels[i]))
+            {
+                throw new ArgumentException($"labels: row {i} is {labels[i]}; every label must be a finite number.", nameof(labels));
+            }
+        }
+
+        return new DataSet(Features, RowCount, ColumnCount, labels, Weights);
     }
 
     /// <summary>Data from one array per row. Copies the rows; every row must have the same length.</summary>

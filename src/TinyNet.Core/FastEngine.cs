@@ -226,7 +226,7 @@ internal sealed class FastEngine : IEngine
         network.B2 = _theta[_oB2];
     }
 
-    public void CopyFrom(Network network)
+    private void CopyFrom(Network network)
     {
         for (int h = 0; h < _h; h++)
         {

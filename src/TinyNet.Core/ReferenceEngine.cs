@@ -12,9 +12,6 @@ internal interface IEngine : IDisposable
 
     /// <summary>Writes the current parameters into <paramref name="network"/>.</summary>
     void CopyTo(Network network);
-
-    /// <summary>Replaces the current parameters with <paramref name="network"/>'s (optimiser state is kept).</summary>
-    void CopyFrom(Network network);
 }
 
 /// <summary>
@@ -106,14 +103,6 @@ internal sealed class ReferenceEngine : IEngine
         _network.B1.CopyTo(network.B1, 0);
         _network.W2.CopyTo(network.W2, 0);
         network.B2 = _network.B2;
-    }
-
-    public void CopyFrom(Network network)
-    {
-        network.W1.CopyTo(_network.W1, 0);
-        network.B1.CopyTo(_network.B1, 0);
-        network.W2.CopyTo(_network.W2, 0);
-        _network.B2 = network.B2;
     }
 
     public void Dispose()

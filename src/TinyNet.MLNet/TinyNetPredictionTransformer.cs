@@ -17,11 +17,8 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     private const uint Magic = 0x54454E54;      // "TNET"
     private const int FormatVersion = 1;        // of the payload below; bump when it changes, keep reading the old ones
 
-    private readonly IHostEnvironment _env;
-
-    internal TinyNetPredictionTransformer(IHostEnvironment env, TinyNetModelParameters model, string featureColumnName, VectorDataViewType featureType)
+    internal TinyNetPredictionTransformer(TinyNetModelParameters model, string featureColumnName, VectorDataViewType featureType)
     {
-        _env = env;
         Model = model;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = featureType;
@@ -154,7 +151,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 history = new TrainingHistory(head, training, validation, r.ReadInt32(), r.ReadBoolean());
             }
 
-            return new TinyNetPredictionTransformer(env, new TinyNetModelParameters(network, history), feature, new VectorDataViewType(NumberDataViewType.Single, d));
+            return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, history), feature, new VectorDataViewType(NumberDataViewType.Single, d));
         }
         catch (EndOfStreamException e)
         {

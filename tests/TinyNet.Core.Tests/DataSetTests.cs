@@ -61,6 +61,18 @@ public class DataSetTests
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => DataSet.FromRowMajor([1f, 2f], 1, [0f, 1f], [1f])).ParamName);
     }
 
+    [Fact]
+    public void WithLabels_shares_the_features_and_checks_the_new_labels()
+    {
+        DataSet data = DataSet.FromRowMajor([1f, 2f, 3f, 4f], 2, [0f, 1f], [1f, 3f]);
+        DataSet relabelled = data.WithLabels([5f, -5f]);
+        Assert.True(relabelled.Features.Span == data.Features.Span);   // same memory, not a copy
+        Assert.Equal([5f, -5f], relabelled.Labels.ToArray());
+        Assert.Equal([1f, 3f], relabelled.Weights!.Value.ToArray());
+        Assert.Contains("row 1 is NaN", Assert.Throws<ArgumentException>(() => data.WithLabels([0f, float.NaN])).Message);
+        Assert.Equal("labels", Assert.Throws<ArgumentException>(() => data.WithLabels([0f])).ParamName);
+    }
+
     [Theory]
     [InlineData(-1f)]
     [InlineData(float.NaN)]
