@@ -143,20 +143,23 @@ public static class Backprop
     }
 
     /// <summary>
-    /// The training objective J = (1/N) Σᵢ sᵢ ℓᵢ + (λ/2)(‖w1‖² + ‖w2‖²) of a batch of N rows and its gradient
-    /// (the mean of the boxed formulas plus λ w on the weights; biases are not regularised). This is exactly
-    /// what <see cref="Trainer"/> descends, so the learning rate does not depend on the batch size.
+    /// The training objective J = (Σᵢ sᵢ ℓᵢ) / (Σᵢ sᵢ) + (λ/2)(‖w1‖² + ‖w2‖²) of a batch and its gradient: the weighted
+    /// mean of the boxed formulas plus λ w on the weights (biases are not regularised). Without weights Σᵢ sᵢ = N, the
+    /// batch's row count. This is exactly what <see cref="Trainer"/> descends, so the learning rate means the same for
+    /// every batch size and every scale of the weights (weights express relative importance only; zero-weight rows do
+    /// not dilute a batch), and λ enters every step in full whatever the batch.
     /// </summary>
+    /// <exception cref="ArgumentException">The weights sum to 0: the objective is undefined.</exception>
     public static double Objective(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, double l2, Gradients gradients) =>
         Objective(network, x, y, s, l2, gradients, out _);
 
     /// <summary>As <see cref="Objective(Network, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Gradients)"/>, also giving the summed loss L = Σᵢ sᵢ ℓᵢ.</summary>
     public static double Objective(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, double l2, Gradients gradients, out double lossSum)
     {
-        int n = y.Length;
+        double weightSum = WeightSum(y.Length, s);
         double loss = Compute(network, x, y, s, gradients);
         lossSum = loss;
-        double scale = 1.0 / n;
+        double scale = 1.0 / weightSum;
         Scale(gradients.W1, scale);
         Scale(gradients.B1, scale);
         Scale(gradients.W2, scale);
@@ -191,7 +194,29 @@ public static class Backprop
             penalty += w * w;
         }
 
-        return Loss(network, x, y, s) / y.Length + 0.5 * l2 * penalty;
+        return Loss(network, x, y, s) / WeightSum(y.Length, s) + 0.5 * l2 * penalty;
+    }
+
+    /// <summary>Σᵢ sᵢ, the denominator of the objective: N without weights; refuses weights that sum to 0.</summary>
+    private static double WeightSum(int n, ReadOnlySpan<double> s)
+    {
+        if (s.IsEmpty)
+        {
+            return n;
+        }
+
+        double sum = 0;
+        foreach (double w in s)
+        {
+            sum += w;
+        }
+
+        if (!(sum > 0))
+        {
+            throw new ArgumentException($"s: the {s.Length} sample weights sum to {sum}; at least one weight must be positive.", nameof(s));
+        }
+
+        return sum;
     }
 
     private static void Scale(double[] values, double scale)

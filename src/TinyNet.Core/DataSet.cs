@@ -2,7 +2,7 @@ namespace TinyNet;
 
 /// <summary>
 /// Training or validation data: N rows of D features (float, row-major), N labels and optional per-sample
-/// weights. Checked once when created: no empty data, no ragged rows, every value finite, weights ≥ 0.
+/// weights. Checked once when created: no empty data, no ragged rows, every value finite, weights ≥ 0 and not all 0.
 /// Whether labels fit the head (0 or 1 for binary classification) is checked by <see cref="Trainer"/>.
 /// </summary>
 public sealed class DataSet
@@ -56,10 +56,10 @@ public sealed class DataSet
             throw new ArgumentException("labels is empty: the data set has no rows; at least one row is required.", nameof(labels));
         }
 
-        if (features.Length != labels.Length * columnCount)
+        if (features.Length != (long)labels.Length * columnCount)
         {
             throw new ArgumentException(
-                $"features holds {features.Length} values but {labels.Length} labels × {columnCount} columns need {labels.Length * columnCount}; " +
+                $"features holds {features.Length} values but {labels.Length} labels × {columnCount} columns need {(long)labels.Length * columnCount}; " +
                 "pass one label per row and exactly D features per row.", nameof(features));
         }
 
@@ -110,6 +110,7 @@ public sealed class DataSet
             throw new ArgumentException("rows: row 0 has no features; every row needs at least one.", nameof(rows));
         }
 
+        Sizes.CheckArray((double)rows.Count * d, sizeof(float), $"{rows.Count} rows × {d} features", nameof(rows));
         var features = new float[rows.Count * d];
         for (int i = 0; i < rows.Count; i++)
         {
@@ -133,6 +134,7 @@ public sealed class DataSet
         ArgumentNullException.ThrowIfNull(features);
         int n = features.GetLength(0);
         int d = features.GetLength(1);
+        Sizes.CheckArray((double)n * d, sizeof(float), $"features with {n} rows × {d} columns", nameof(features));
         var flat = new float[n * d];
         for (int i = 0; i < n; i++)
         {
@@ -180,12 +182,42 @@ public sealed class DataSet
             throw new ArgumentException($"weights holds {weights.Length} values; pass one per row ({labels.Length}) or null.", nameof(weights));
         }
 
+        double sum = 0;
         for (int i = 0; i < weights.Length; i++)
         {
             if (!float.IsFinite(weights[i]) || weights[i] < 0)
             {
                 throw new ArgumentException($"weights: row {i} is {weights[i]}; every weight must be a finite number ≥ 0.", nameof(weights));
             }
+
+            sum += weights[i];
+        }
+
+        if (sum == 0)
+        {
+            throw new ArgumentException(
+                $"weights: all {weights.Length} sample weights are 0, so there is nothing to train on or measure; at least one row needs a positive weight.",
+                nameof(weights));
+        }
+    }
+
+    /// <summary>Σ sᵢ, the total sample weight: N without weights.</summary>
+    public double WeightSum
+    {
+        get
+        {
+            if (Weights is not { } weights)
+            {
+                return RowCount;
+            }
+
+            double sum = 0;
+            foreach (float w in weights.Span)
+            {
+                sum += w;
+            }
+
+            return sum;
         }
     }
 }

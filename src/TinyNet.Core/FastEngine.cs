@@ -16,7 +16,7 @@ namespace TinyNet;
 /// Per step each thread takes a contiguous share of the batch, gathers its rows into a padded buffer X, and computes
 /// <code>
 /// A      = σ(X w1ᵀ + b1)                   (forward, 4 × 64 register tiles, FMA)
-/// z2     = A w2 + b2,  δ2 = s (a2 − y) / B
+/// z2     = A w2 + b2,  δ2 = s (a2 − y) / Σ s       (Σ s = B without weights)
 /// ∂J/∂w2 = Aᵀ δ2,  ∂J/∂b2 = Σ δ2
 /// Δ1     = δ2 w2ᵀ ⊙ A ⊙ (1 − A)             (in place over A)
 /// ∂J/∂b1 = Σ Δ1,   ∂J/∂w1ᵀ = Xᵀ Δ1           (4 × 64 register tiles)
@@ -62,6 +62,10 @@ internal sealed class FastEngine : IEngine
         _head = initial.Head;
         _d = initial.InputCount;
         _h = initial.HiddenCount;
+        Sizes.CheckArray((double)RoundUp(_d, RowTile) * RoundUp(_h, Lanes) + 2.0 * RoundUp(_h, Lanes) + Lanes, sizeof(float),
+            $"The fast engine's parameter vector for D = {_d}, H = {_h} (padded)", nameof(initial));
+        Sizes.CheckArray((double)(ChunkRows + RowTile) * RoundUp(Math.Max(_d, _h), Lanes), sizeof(float),
+            $"The fast engine's row buffers for D = {_d}, H = {_h}", nameof(initial));
         _dp = RoundUp(_d, RowTile);
         _hp = RoundUp(_h, Lanes);
         _oB1 = _dp * _hp;
@@ -79,8 +83,7 @@ internal sealed class FastEngine : IEngine
 
         int batch = Math.Min(options.BatchSize, train.RowCount);
         _batchRows = new int[batch];
-        int threads = options.Threads == 0 ? Math.Min(Environment.ProcessorCount, 2) : options.Threads;
-        threads = Math.Max(1, Math.Min(threads, batch));
+        int threads = ThreadsFor(options.Threads, batch);
         _contexts = new Context[threads];
         for (int t = 0; t < threads; t++)
         {
@@ -100,20 +103,64 @@ internal sealed class FastEngine : IEngine
 
     public double Step(ReadOnlySpan<int> rows, double learningRate)
     {
+        if (WeightSum(rows) == 0)
+        {
+            return 0;   // a batch of zero-weight rows carries no information: no step (J would be 0/0)
+        }
+
         double lossSum = ComputeGradient(rows);
         Update(learningRate);
         return lossSum;
     }
 
+    /// <summary>The number of threads the engine holds (the option, clamped to the cores and the batch).</summary>
+    internal int ThreadCount => _contexts.Length;
+
     /// <summary>
-    /// Fills the gradient of J = (1/B) Σ sᵢ ℓᵢ + (λ/2)‖w‖² for the given rows and returns Σ sᵢ ℓᵢ.
+    /// The threads for <see cref="TrainerOptions.Threads"/>: 0 means one per core, at most 2; more than
+    /// <see cref="Environment.ProcessorCount"/> is clamped to it; never more than the rows of a batch.
+    /// </summary>
+    internal static int ThreadsFor(int option, int batch) =>
+        Math.Max(1, Math.Min(Math.Min(option == 0 ? 2 : option, Environment.ProcessorCount), batch));
+
+    /// <summary>About the bytes an engine for D inputs, H hidden units, batches of <paramref name="batch"/> rows allocates.</summary>
+    internal static double EstimateBytes(int d, int h, int batch, int threadOption)
+    {
+        int threads = ThreadsFor(threadOption, batch);
+        double dp = RoundUp(d, RowTile), hp = RoundUp(h, Lanes);
+        double count = dp * hp + 2 * hp + Lanes;
+        double rows = Math.Min(ChunkRows, batch) + RowTile;
+        return 4.0 * ((4 + threads) * count + threads * rows * (dp + hp + 1)) + 4.0 * batch;
+    }
+
+    /// <summary>Σ sᵢ over <paramref name="rows"/>: their count without weights.</summary>
+    private double WeightSum(ReadOnlySpan<int> rows)
+    {
+        if (_train.Weights is not { } weights)
+        {
+            return rows.Length;
+        }
+
+        ReadOnlySpan<float> s = weights.Span;
+        double sum = 0;
+        foreach (int row in rows)
+        {
+            sum += s[row];
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Fills the gradient of J = (Σ sᵢ ℓᵢ) / (Σ sᵢ) + (λ/2)‖w‖² for the given rows and returns Σ sᵢ ℓᵢ
+    /// (Σ sᵢ = B without weights). The rows' weights must not sum to 0.
     /// </summary>
     internal double ComputeGradient(ReadOnlySpan<int> rows)
     {
         int n = rows.Length;
         rows.CopyTo(_batchRows);
         int threads = ThreadsFor(n);
-        float invN = 1f / n;
+        float invN = _train.Weights is null ? 1f / n : (float)(1.0 / WeightSum(rows));
         double lossSum;
         if (threads == 1)
         {
@@ -366,7 +413,7 @@ internal sealed class FastEngine : IEngine
             float s = weights.IsEmpty ? 1f : weights[row];
             (float a2, float loss) = OutputAndLoss(z2, y);
             lossSum += s * loss;
-            float delta2 = s * (a2 - y) * invN;               // δ2 = a2 − y (P2, P6), weighted, mean over the batch
+            float delta2 = s * (a2 - y) * invN;               // δ2 = a2 − y (P2, P6), weighted, over the batch's Σ s
             c.Z2[b] = delta2;
             db2 += delta2;                                    // ∂J/∂b2 = Σ δ2
         }
@@ -678,7 +725,7 @@ internal sealed class FastEngine : IEngine
 
     /// <summary>
     /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and
-    /// ℓ = softplus(z2) − y z2 (the forms of <see cref="Activations"/> and <see cref="Losses"/>), sharing one e^(−|z2|).
+    /// ℓ = y softplus(−z2) + (1 − y) softplus(z2) (the forms of <see cref="Activations"/> and <see cref="Losses"/>), sharing one e^(−|z2|).
     /// </summary>
     private (float A2, float Loss) OutputAndLoss(float z2, float y)
     {
@@ -690,10 +737,13 @@ internal sealed class FastEngine : IEngine
 
         float e = MathF.Exp(-MathF.Abs(z2));
         float a2 = z2 >= 0 ? 1f / (1f + e) : e / (1f + e);
-        return (a2, MathF.Max(z2, 0f) + MathF.Log(1f + e) - y * z2);
+        float u = 1f + e;
+        float log1pE = u == 1f ? e : MathF.Log(u) * e / (u - 1f);            // log(1 + e), exact also for tiny e
+        float softplus = MathF.Max(z2, 0f) + log1pE, softplusNeg = MathF.Max(-z2, 0f) + log1pE;
+        return (a2, y * softplusNeg + (1f - y) * softplus);                 // no cancellation (Losses.LogLossFromLogit)
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    private static int RoundUp(int value, int multiple) => (int)Math.Min(((long)value + multiple - 1) / multiple * multiple, int.MaxValue);
 
     /// <summary>One thread's scratch: its rows of X, its activations (then Δ1), z2 (then δ2) and gradient buffer.</summary>
     private sealed class Context(int rows, int dp, int hp, int count)

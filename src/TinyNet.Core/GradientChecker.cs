@@ -134,7 +134,7 @@ public static class GradientChecker
 
     /// <summary>
     /// Checks TinyNet's own gradient (<see cref="Backprop"/>) of the training objective
-    /// J = (1/N) Σ sᵢ ℓᵢ + (λ/2)(‖w1‖² + ‖w2‖²) on your network and data.
+    /// J = (Σ sᵢ ℓᵢ) / (Σ sᵢ) + (λ/2)(‖w1‖² + ‖w2‖²) (Σ sᵢ = N without weights) on your network and data.
     /// </summary>
     /// <param name="network">The parameters to check at (not changed).</param>
     /// <param name="x">N rows of D inputs, back to back.</param>

@@ -18,15 +18,28 @@ public static class Losses
     }
 
     /// <summary>
-    /// Log-loss ℓ = −[y log a2 + (1 − y) log(1 − a2)] with a2 = σ(z2) (P5), computed from the logit z2 in the
-    /// softplus form ℓ = softplus(z2) − y z2, which never takes log(0) and is finite for every finite z2.
+    /// Log-loss ℓ = −[y log a2 + (1 − y) log(1 − a2)] with a2 = σ(z2) (P5), computed from the logit z2. Since
+    /// −log σ(z) = softplus(−z) and −log(1 − σ(z)) = softplus(z), ℓ = y softplus(−z2) + (1 − y) softplus(z2): two
+    /// non-negative terms and no subtraction, so it keeps full relative precision for confident predictions
+    /// (y = 1, z2 = 40 gives 4.2e-18, not 0), never takes log(0), and is finite for every finite z2.
     /// </summary>
-    public static double LogLossFromLogit(double y, double z2) => Softplus(z2) - y * z2;
+    public static double LogLossFromLogit(double y, double z2) => y * Softplus(-z2) + (1.0 - y) * Softplus(z2);
 
     /// <summary>
-    /// softplus(z) = log(1 + e^z), evaluated as max(z, 0) + log(1 + e^(−|z|)) so that it never overflows.
+    /// softplus(z) = log(1 + e^z), evaluated as max(z, 0) + log1p(e^(−|z|)) so that it never overflows and keeps full
+    /// relative precision where it is tiny (z ≪ 0).
     /// </summary>
-    public static double Softplus(double z) => Math.Max(z, 0.0) + Math.Log(1.0 + Math.Exp(-Math.Abs(z)));
+    public static double Softplus(double z) => Math.Max(z, 0.0) + Log1P(Math.Exp(-Math.Abs(z)));
+
+    /// <summary>
+    /// log(1 + x) for x ≥ 0, accurate to a few ulps also for tiny x where log(1 + x) would round 1 + x to 1
+    /// (Goldberg's correction: log(u) · x / (u − 1) with u = 1 + x). .NET's LogP1 is log(x + 1) and loses these digits.
+    /// </summary>
+    public static double Log1P(double x)
+    {
+        double u = 1.0 + x;
+        return u == 1.0 ? x : Math.Log(u) * x / (u - 1.0);
+    }
 
     /// <summary>
     /// The loss of <paramref name="head"/> for one sample, from the logit z2 (regression: a2 = z2).

@@ -19,6 +19,8 @@ public sealed class Network
     /// <param name="inputCount">D, the number of inputs; at least 1.</param>
     /// <param name="hiddenCount">H, the number of sigmoid hidden units; at least 1.</param>
     /// <param name="head">The output layer and loss.</param>
+    /// <exception cref="ArgumentException">D·H exceeds a .NET array's length, or the parameters would take more memory than
+    /// this process may use; the message says how many bytes.</exception>
     public Network(int inputCount, int hiddenCount, Head head)
     {
         if (inputCount < 1)
@@ -37,6 +39,12 @@ public sealed class Network
         {
             throw new ArgumentOutOfRangeException(nameof(head), head, "Head must be Regression or BinaryClassification.");
         }
+
+        // Checked before allocating: D·H overflows int for D = H = 65536, and H = 10⁸ would ask for gigabytes.
+        double weights = (double)hiddenCount * inputCount;
+        string shape = $"A network with D = {inputCount} inputs and H = {hiddenCount} hidden units";
+        Sizes.CheckArray(weights, sizeof(double), $"{shape} (w1 has D·H weights)", nameof(hiddenCount));
+        Sizes.CheckMemory(8.0 * (weights + 2.0 * hiddenCount + 1), shape, "Use fewer hidden units.", nameof(hiddenCount));
 
         InputCount = inputCount;
         HiddenCount = hiddenCount;

@@ -4,7 +4,10 @@ namespace TinyNet;
 /// double reference and the float32 fast engine, and driven by <see cref="Trainer"/>.</summary>
 internal interface IEngine : IDisposable
 {
-    /// <summary>One optimiser step on the given training rows; returns Σ sᵢ ℓᵢ of those rows before the step.</summary>
+    /// <summary>
+    /// One optimiser step on the given training rows, along the gradient of J = (Σ sᵢ ℓᵢ) / (Σ sᵢ) + (λ/2)‖w‖²; returns
+    /// Σ sᵢ ℓᵢ of those rows before the step. Rows whose weights sum to 0 take no step and return 0.
+    /// </summary>
     double Step(ReadOnlySpan<int> rows, double learningRate);
 
     /// <summary>Σ sᵢ ℓᵢ over <paramref name="data"/> at the current parameters.</summary>
@@ -69,6 +72,11 @@ internal sealed class ReferenceEngine : IEngine
         ReadOnlySpan<double> x = _xBatch.AsSpan(0, n * d);
         ReadOnlySpan<double> y = _yBatch.AsSpan(0, n);
         ReadOnlySpan<double> s = _sBatch is null ? default : _sBatch.AsSpan(0, n);
+        if (!s.IsEmpty && !s.ContainsAnyExcept(0.0))
+        {
+            return 0;   // a batch of zero-weight rows carries no information: no step (J would be 0/0)
+        }
+
         Backprop.Objective(_network, x, y, s, _options.L2Regularization, _gradients, out double lossSum);
         Update(learningRate);
         return lossSum;

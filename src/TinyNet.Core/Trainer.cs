@@ -15,7 +15,8 @@ public static class Trainer
     /// <param name="progress">Told of every epoch.</param>
     /// <param name="cancellationToken">Checked before every step; cancelling throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">Invalid data or options; the message names which and what is valid.</exception>
-    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite, or an epoch's training loss
+    /// exceeded <see cref="DivergenceFactor"/> × the larger of the starting network's and the best constant prediction's loss.</exception>
     public static TrainingResult Train(
         DataSet train,
         TrainerOptions options,
@@ -26,6 +27,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckMemory(train.ColumnCount, options.HiddenUnits, train.RowCount, options);   // before the initial network is allocated
         Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, (ulong)options.Seed);
         return Train(initial, train, options, validation, progress, cancellationToken);
     }
@@ -60,10 +62,18 @@ public static class Trainer
             throw new ArgumentException("initial has a NaN or infinite parameter; start from finite parameters.", nameof(initial));
         }
 
+        CheckMemory(initial.InputCount, initial.HiddenCount, train.RowCount, options);
         var stopwatch = Stopwatch.StartNew();
         using IEngine engine = options.Engine == Engine.Reference
             ? new ReferenceEngine(initial, train, options)
             : new FastEngine(initial, train, options);
+
+        // The divergence rule (see TrainingDivergedException): no epoch may end more than DivergenceFactor times worse
+        // than the better-known of two baselines, the starting network and the best constant prediction.
+        double trainWeight = train.WeightSum;
+        double validationWeight = validation?.WeightSum ?? 1;
+        double baseline = Math.Max(Math.Max(engine.LossSum(train) / trainWeight, ConstantPredictionLoss(train, initial.Head)), 1e-12);
+        double limit = DivergenceFactor * baseline;
 
         int n = train.RowCount;
         int batchSize = Math.Min(options.BatchSize, n);
@@ -100,7 +110,7 @@ public static class Trainer
                 lossSum += engine.Step(order.AsSpan(start, count), lr);
             }
 
-            double epochLoss = lossSum / n;
+            double epochLoss = lossSum / trainWeight;
             engine.CopyTo(current);
             if (!double.IsFinite(epochLoss))
             {
@@ -112,11 +122,16 @@ public static class Trainer
                 throw new TrainingDivergedException(epoch, lr, "a parameter");
             }
 
+            if (epochLoss > limit)
+            {
+                throw new TrainingDivergedException(epoch, options.LearningRate, epochLoss, baseline);
+            }
+
             trainingLoss.Add(epochLoss);
             double? epochValidation = null;
             if (validation is not null)
             {
-                double v = engine.LossSum(validation) / validation.RowCount;
+                double v = engine.LossSum(validation) / validationWeight;
                 if (!double.IsFinite(v))
                 {
                     throw new TrainingDivergedException(epoch, lr, "the validation loss");
@@ -148,8 +163,71 @@ public static class Trainer
             }
         }
 
+        if (best is null)
+        {
+            // The epoch losses were measured before each step: check the parameters actually returned, after the last step.
+            double last = engine.LossSum(train) / trainWeight;
+            if (!(last <= limit))
+            {
+                throw new TrainingDivergedException(trainingLoss.Count, options.LearningRate, last, baseline);
+            }
+        }
+
         var history = new TrainingHistory(initial.Head, trainingLoss, validationLoss, bestEpoch, stoppedEarly);
         return new TrainingResult(best ?? current, history);
+    }
+
+    /// <summary>
+    /// The divergence rule's factor: an epoch whose mean training loss exceeds this many times the larger of the starting
+    /// network's loss and the best constant prediction's loss ends training with a <see cref="TrainingDivergedException"/>.
+    /// </summary>
+    public const double DivergenceFactor = 10;
+
+    /// <summary>
+    /// The mean loss of the best constant prediction on <paramref name="data"/>: for regression ½ × the (weighted) variance
+    /// of the labels (predicting their mean); for binary classification the entropy of the positive rate p,
+    /// −[p log p + (1 − p) log(1 − p)] (predicting p).
+    /// </summary>
+    public static double ConstantPredictionLoss(DataSet data, Head head)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ReadOnlySpan<float> y = data.Labels.Span;
+        ReadOnlySpan<float> s = data.Weights is { } w ? w.Span : default;
+        double total = data.WeightSum, mean = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            mean += (s.IsEmpty ? 1.0 : s[i]) * y[i];
+        }
+
+        mean /= total;
+        if (head == Head.BinaryClassification)
+        {
+            return (mean > 0 ? -mean * Math.Log(mean) : 0) + (mean < 1 ? -(1 - mean) * Math.Log(1 - mean) : 0);
+        }
+
+        double squares = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double r = y[i] - mean;
+            squares += (s.IsEmpty ? 1.0 : s[i]) * r * r;
+        }
+
+        return 0.5 * squares / total;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a shape whose training would not fit in this process's memory: the network
+    /// (initial, current and best copies) plus the engine's parameters, gradients, optimiser state and per-thread buffers.
+    /// </summary>
+    private static void CheckMemory(int d, int h, int rows, TrainerOptions options)
+    {
+        double network = 8.0 * ((double)d * h + 2.0 * h + 1);
+        string shape = $"Training a network with D = {d} inputs and H = {h} hidden units";
+        Sizes.CheckArray((double)d * h, sizeof(double), $"{shape} (w1 has D·H weights)", nameof(options.HiddenUnits));
+        double engine = options.Engine == Engine.Reference
+            ? 4 * network + 8.0 * Math.Min(options.BatchSize, rows) * (d + 2)
+            : FastEngine.EstimateBytes(d, h, Math.Min(options.BatchSize, rows), options.Threads);
+        Sizes.CheckMemory(3 * network + engine, shape, "Use fewer hidden units (TrainerOptions.HiddenUnits).", nameof(options.HiddenUnits));
     }
 
     private static void CheckData(DataSet data, Network network, string name)

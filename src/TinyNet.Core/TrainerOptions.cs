@@ -25,9 +25,16 @@ public enum Engine
 
 /// <summary>
 /// Settings of <see cref="Trainer"/>. Each batch of B rows takes one step along the gradient of
-/// J = (1/B) Σ sᵢ ℓᵢ + (λ/2)(‖w1‖² + ‖w2‖²): the mean, not the notes' sum, so the learning rate means the same
-/// for every batch size; with B = 1 it is exactly the notes' per-sample rule (P4, errata E7), and with B = N
+/// J = (Σ sᵢ ℓᵢ) / (Σ sᵢ) + (λ/2)(‖w1‖² + ‖w2‖²): the (weighted) mean, not the notes' sum, so the learning rate means
+/// the same for every batch size; with B = 1 it is exactly the notes' per-sample rule (P4, errata E7), and with B = N
 /// the notes' summed rule with lr scaled by 1/N.
+/// <para>
+/// Sample weights sᵢ divide by their batch's sum Σ sᵢ (without weights Σ sᵢ = B, the batch's row count, also for the
+/// last, shorter batch), as scikit-learn's MLP does since 1.7: weights express relative importance only, so multiplying
+/// every weight by c changes nothing, and zero-weight rows do not dilute a batch. A batch whose weights are all 0 takes
+/// no step. The L2 term enters every step in full, (λ/2)‖w‖² whatever the batch size and weights, so λ means the
+/// same for every batch size too.
+/// </para>
 /// </summary>
 public sealed class TrainerOptions
 {
@@ -89,8 +96,9 @@ public sealed class TrainerOptions
     public Engine Engine { get; set; } = Engine.Fast;
 
     /// <summary>
-    /// Threads of the fast engine; at least 1, or 0 for one per core (at most 2 here). The same seed, data and
-    /// thread count give a bit-identical model. Default 0.
+    /// Threads of the fast engine; at least 1, or 0 for one per core (at most 2 here). More than
+    /// <see cref="Environment.ProcessorCount"/> is clamped to it (more threads than cores only wait on each other).
+    /// The same seed, data and thread count give a bit-identical model. Default 0.
     /// </summary>
     public int Threads { get; set; }
 

@@ -2,8 +2,8 @@ namespace TinyNet;
 
 /// <summary>One epoch's figures, as passed to an <see cref="IProgress{T}"/> while training.</summary>
 /// <param name="Epoch">The epoch just finished, from 1.</param>
-/// <param name="TrainingLoss">Mean sample loss (1/N) Σ sᵢ ℓᵢ over the epoch's steps, each measured before its update.</param>
-/// <param name="ValidationLoss">Mean sample loss on the validation set after the epoch, or null without one.</param>
+/// <param name="TrainingLoss">Mean sample loss (Σ sᵢ ℓᵢ) / (Σ sᵢ) over the epoch's steps (Σ sᵢ = N without weights), each measured before its update.</param>
+/// <param name="ValidationLoss">Mean (weighted) sample loss on the validation set after the epoch, or null without one.</param>
 /// <param name="Elapsed">Time since training started.</param>
 public readonly record struct TrainingProgress(int Epoch, double TrainingLoss, double? ValidationLoss, TimeSpan Elapsed);
 
@@ -67,17 +67,39 @@ public sealed class TrainingHistory
 public sealed record TrainingResult(Network Network, TrainingHistory History);
 
 /// <summary>
-/// Training produced a non-finite loss or parameter. No model is returned; lower the learning rate.
+/// Training went wrong and no model is returned: a loss or parameter became NaN or infinite, or the divergence rule fired.
+/// <para>
+/// The divergence rule: before the first step the trainer measures two baselines on the training data, the mean loss of
+/// the starting network and that of the best constant prediction (<see cref="Trainer.ConstantPredictionLoss"/>: the entropy
+/// of the positive rate for binary classification, half the label variance for regression). If any epoch's mean training
+/// loss, or the loss of the returned parameters after the last step, exceeds <see cref="Trainer.DivergenceFactor"/> (10) ×
+/// the larger baseline, the model is far worse than where it started, and training stops with this exception. A learning
+/// rate a tenth as large is suggested.
+/// </para>
 /// </summary>
 public sealed class TrainingDivergedException : InvalidOperationException
 {
-    /// <summary>Creates the exception for <paramref name="epoch"/>.</summary>
+    /// <summary>Creates the exception for <paramref name="epoch"/>, when <paramref name="what"/> became NaN or infinite.</summary>
     public TrainingDivergedException(int epoch, double learningRate, string what)
         : base($"Training diverged in epoch {epoch}: {what} became NaN or infinite with learning rate {learningRate}. " +
-               "Try a smaller LearningRate (for example a tenth), standardise the features and labels, or use Adam.")
+               $"Try a smaller LearningRate (for example {learningRate / 10:G3}), standardise the features and labels, or use Adam.")
     {
         Epoch = epoch;
         LearningRate = learningRate;
+        Loss = double.NaN;
+        BaselineLoss = double.NaN;
+    }
+
+    /// <summary>Creates the exception for the divergence rule: epoch <paramref name="epoch"/> ended with a finite but far too large loss.</summary>
+    public TrainingDivergedException(int epoch, double learningRate, double loss, double baselineLoss)
+        : base($"Training diverged in epoch {epoch}: the mean training loss {loss:G4} is more than {Trainer.DivergenceFactor}× the " +
+               $"loss of the starting network or of the best constant prediction ({baselineLoss:G4}), so the model is worse than no model. " +
+               $"Try LearningRate = {learningRate / 10:G3} (a tenth of {learningRate:G3}) or smaller, and standardise the features and labels.")
+    {
+        Epoch = epoch;
+        LearningRate = learningRate;
+        Loss = loss;
+        BaselineLoss = baselineLoss;
     }
 
     /// <summary>The epoch (from 1) in which training diverged.</summary>
@@ -85,4 +107,13 @@ public sealed class TrainingDivergedException : InvalidOperationException
 
     /// <summary>The learning rate in effect.</summary>
     public double LearningRate { get; }
+
+    /// <summary>The mean training loss that broke the divergence rule; NaN when a value became NaN or infinite.</summary>
+    public double Loss { get; }
+
+    /// <summary>The larger of the starting network's and the best constant prediction's mean loss; NaN when not measured.</summary>
+    public double BaselineLoss { get; }
+
+    /// <summary>A learning rate to try: a tenth of <see cref="LearningRate"/>.</summary>
+    public double SuggestedLearningRate => LearningRate / 10;
 }

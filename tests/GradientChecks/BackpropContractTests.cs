@@ -21,12 +21,13 @@ public class BackpropContractTests
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.3)]
-    public void Objective_returns_the_mean_loss_plus_the_L2_penalty(double l2)
+    public void Objective_returns_the_weighted_mean_loss_plus_the_L2_penalty(double l2)
     {
         Case c = Case.Standard(Head.Regression).Last();
         Network n = c.Network;
         double penalty = n.W1.Sum(w => w * w) + n.W2.Sum(w => w * w);
-        double expected = Oracle.Loss(n, c.X, c.Y, c.S) / c.Y.Length + 0.5 * l2 * penalty;
+        double weightSum = c.S?.Sum() ?? c.Y.Length;    // J divides by Σs (N without weights)
+        double expected = Oracle.Loss(n, c.X, c.Y, c.S) / weightSum + 0.5 * l2 * penalty;
         Assert.Equal(expected, Backprop.Objective(n, c.X, c.Y, c.S ?? [], l2, new Gradients(4, 3)), 1e-13);
         Assert.Equal(expected, Backprop.Objective(n, c.X, c.Y, c.S ?? [], l2), 1e-13);
         Backprop.Objective(n, c.X, c.Y, c.S ?? [], l2, new Gradients(4, 3), out double lossSum);

@@ -43,3 +43,40 @@ public class LossesTests
         Assert.Equal(Losses.LogLossFromLogit(1, -1), Losses.Loss(Head.BinaryClassification, 1, -1));
     }
 }
+
+/// <summary>Issue 10, item 12: the log-loss of a confident correct prediction keeps its digits (no cancellation).</summary>
+public class LogLossPrecisionTests
+{
+    /// <summary>
+    /// For y = 1 the loss is log(1 + e^(−z)) and for y = 0 it is log(1 + e^z); for e = e^(−|z|) ≤ e^(−20) the series
+    /// e − e²/2 + e³/3 is exact to far below a double ulp, so it is a high-precision reference.
+    /// </summary>
+    [Theory]
+    [InlineData(20.0)]
+    [InlineData(30.0)]
+    [InlineData(37.0)]
+    [InlineData(40.0)]
+    [InlineData(100.0)]
+    [InlineData(700.0)]
+    public void Confident_correct_predictions_have_the_exact_small_loss(double z)
+    {
+        double e = Math.Exp(-z);
+        double exact = e - e * e / 2 + e * e * e / 3;
+        Assert.True(exact > 0);
+        Assert.Equal(1.0, Losses.LogLossFromLogit(1.0, z) / exact, 1e-14);
+        Assert.Equal(1.0, Losses.LogLossFromLogit(0.0, -z) / exact, 1e-14);
+        Assert.Equal(1.0, Losses.Softplus(-z) / exact, 1e-14);
+    }
+
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(1e-17)]
+    [InlineData(1e-9)]
+    [InlineData(0.5)]
+    [InlineData(3.0)]
+    public void Log1P_is_accurate_for_tiny_and_ordinary_arguments(double x)
+    {
+        double series = x < 1e-6 ? x - x * x / 2 + x * x * x / 3 : Math.Log(1 + x);
+        Assert.Equal(1.0, Losses.Log1P(x) / series, 1e-15);
+    }
+}

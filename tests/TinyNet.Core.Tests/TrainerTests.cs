@@ -120,19 +120,73 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Sample_weights_scale_the_gradient()
+    public void Scaling_every_sample_weight_changes_nothing()
     {
-        // With SGD, weighting every sample by 2 is the same as doubling the learning rate.
+        // Issue 10, item 13: J divides by Σs, so weights express relative importance only; with the old 1/B rule,
+        // weighting every sample by 3 was the same as tripling the learning rate.
         DataSet data = TestData.Teacher(40, 3, Head.BinaryClassification, seed: 6);
-        DataSet doubled = DataSet.FromRowMajor(data.Features.ToArray(), 3, data.Labels.ToArray(), Enumerable.Repeat(2f, 40).ToArray());
-        var options = new TrainerOptions { Head = Head.BinaryClassification, Engine = Engine.Reference, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Epochs = 3, BatchSize = 8 };
-        Network weighted = Trainer.Train(doubled, options).Network;
-        options.LearningRate = 0.2;
-        Network faster = Trainer.Train(data, options).Network;
-        for (int i = 0; i < weighted.W1.Length; i++)
+        DataSet tripled = DataSet.FromRowMajor(data.Features.ToArray(), 3, data.Labels.ToArray(), Enumerable.Repeat(3f, 40).ToArray());
+        foreach (Engine engine in new[] { Engine.Reference, Engine.Fast })
         {
-            Assert.Equal(faster.W1[i], weighted.W1[i], 1e-12);
+            var options = new TrainerOptions { Head = Head.BinaryClassification, Engine = engine, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Epochs = 3, BatchSize = 8 };
+            TrainingResult weighted = Trainer.Train(tripled, options);
+            TrainingResult plain = Trainer.Train(data, options);
+            for (int i = 0; i < plain.Network.W1.Length; i++)
+            {
+                Assert.Equal(plain.Network.W1[i], weighted.Network.W1[i], 1e-6);
+            }
+
+            Assert.Equal(plain.History.TrainingLoss[^1], weighted.History.TrainingLoss[^1], 1e-6);   // a weighted mean, not 3×
         }
+    }
+
+    [Theory]
+    [InlineData(Engine.Reference)]
+    [InlineData(Engine.Fast)]
+    public void Zero_weight_rows_neither_dilute_a_batch_nor_count_in_the_loss(Engine engine)
+    {
+        // Full batch: the 40 rows alone vs the same 40 rows plus 40 rows of weight 0. Same steps, same mean loss.
+        DataSet data = TestData.Teacher(40, 3, Head.Regression, seed: 2);
+        DataSet noise = TestData.Teacher(40, 3, Head.Regression, seed: 9);
+        DataSet padded = DataSet.FromRowMajor([.. data.Features.ToArray(), .. noise.Features.ToArray()], 3,
+            [.. data.Labels.ToArray(), .. noise.Labels.ToArray()], [.. Enumerable.Repeat(1f, 40), .. Enumerable.Repeat(0f, 40)]);
+        var options = new TrainerOptions { Engine = engine, Optimizer = Optimizer.Sgd, LearningRate = 0.1, Epochs = 5, BatchSize = 80, Shuffle = false };
+        TrainingResult a = Trainer.Train(data, options);
+        TrainingResult b = Trainer.Train(padded, options);
+        for (int i = 0; i < a.Network.W1.Length; i++)
+        {
+            Assert.Equal(a.Network.W1[i], b.Network.W1[i], 1e-6);
+        }
+
+        Assert.Equal(a.History.TrainingLoss[^1], b.History.TrainingLoss[^1], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(Engine.Reference)]
+    [InlineData(Engine.Fast)]
+    public void A_batch_of_zero_weight_rows_takes_no_step(Engine engine)
+    {
+        // Batches of 2 without shuffling: rows 0–1 weigh 0, rows 2–3 weigh 1. The zero batch must not move anything (with
+        // the old 1/B rule it took a pure L2 step and Adam counted it); so training equals training on rows 2–3 alone.
+        float[] x = [1, 2, 3, 4, 5, 6, 7, 8];
+        float[] y = [1, 0, 0, 1];
+        DataSet data = DataSet.FromRowMajor(x, 2, y, [0, 0, 1, 1]);
+        DataSet tail = DataSet.FromRowMajor(x[4..], 2, y[2..]);
+        Network start = Network.CreateRandom(2, 3, Head.BinaryClassification, 4);
+        var options = new TrainerOptions { Engine = engine, LearningRate = 0.05, Epochs = 4, BatchSize = 2, Shuffle = false, L2Regularization = 0.1 };
+        Network a = Trainer.Train(start, data, options).Network;
+        Network b = Trainer.Train(start, tail, options).Network;
+        Assert.Equal(b.W1, a.W1);
+        Assert.Equal(b.B2, a.B2);
+    }
+
+    [Fact]
+    public void All_zero_weights_are_refused_naming_the_weights()
+    {
+        // Issue 10, item 3: they used to train on nothing and return a model with loss 0.
+        var e = Assert.Throws<ArgumentException>(() => DataSet.FromRowMajor([1, 2], 1, [0, 1], [0, 0]));
+        Assert.Equal("weights", e.ParamName);
+        Assert.Contains("all 2 sample weights are 0", e.Message);
     }
 
     [Fact]
