@@ -110,53 +110,134 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             }
 
             int format = reader.ReadInt32();
-            if (format > FormatVersion || format < 1)
+            if (format < 1)
+            {
+                throw new InvalidDataException($"The TinyNet model payload is damaged: its format version is {format}, below 1.");
+            }
+
+            if (format > FormatVersion)
             {
                 throw new InvalidDataException(
                     $"This model was written by a newer TinyNet (payload format {format}); this TinyNet reads format {FormatVersion} and older. Upgrade TinyNet.MLNet to load it.");
             }
 
+            // The length is outside the checksum: check it against the bytes actually left before allocating anything
+            // (a length of 0x7FFFFFC7 used to allocate 2.1 GB before failing; int.MaxValue ran out of memory).
             int length = reader.ReadInt32();
-            byte[] bytes = reader.ReadBytes(length);
-            if (length < 0 || bytes.Length != length)
+            long left = reader.BaseStream.CanSeek ? reader.BaseStream.Length - reader.BaseStream.Position - sizeof(ulong) : long.MaxValue;
+            if (length < 0 || length > left)
             {
-                throw new InvalidDataException($"The TinyNet model payload is truncated: expected {length} bytes, found {bytes.Length}.");
+                throw new InvalidDataException(
+                    $"The TinyNet model payload is truncated or damaged: its length field says {length} bytes" +
+                    (left == long.MaxValue ? "." : $" but the model stream holds {Math.Max(left, 0)} after it."));
             }
 
+            byte[] bytes = ReadExactly(reader, length);
             if (reader.ReadUInt64() != Checksum(bytes))
             {
                 throw new InvalidDataException("The TinyNet model payload is corrupted: its checksum does not match.");
             }
 
-            using var r = new BinaryReader(new MemoryStream(bytes));
-            var head = (Head)r.ReadInt32();
-            int d = r.ReadInt32();
-            int hCount = r.ReadInt32();
-            if (!Enum.IsDefined(head) || d < 1 || hCount < 1 || (long)d * hCount > length)
-            {
-                throw new InvalidDataException($"The TinyNet model payload has an impossible shape (head {head}, D = {d}, H = {hCount}).");
-            }
-
-            var network = new Network(d, hCount, head);
-            ReadInto(r, network.W1);
-            ReadInto(r, network.B1);
-            ReadInto(r, network.W2);
-            network.B2 = r.ReadDouble();
-            string feature = r.ReadString();
-            TrainingHistory? history = null;
-            if (r.ReadBoolean())
-            {
-                List<double> training = ReadList(r);
-                List<double>? validation = r.ReadBoolean() ? ReadList(r) : null;
-                history = new TrainingHistory(head, training, validation, r.ReadInt32(), r.ReadBoolean());
-            }
-
-            return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, history), feature, new VectorDataViewType(NumberDataViewType.Single, d));
+            return Parse(bytes);
         }
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("The TinyNet model payload is truncated.", e);
         }
+    }
+
+    /// <summary>
+    /// Reads the checksummed payload, validating every field, so that even a payload whose checksum was recomputed after
+    /// tampering can only load as a well-formed model: shapes that match the declared sizes, finite parameters, a
+    /// non-empty feature column name, a consistent history, no bytes left over. Every failure is an
+    /// <see cref="InvalidDataException"/> naming the field.
+    /// </summary>
+    private static TinyNetPredictionTransformer Parse(byte[] bytes)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        try
+        {
+            var head = (Head)r.ReadInt32();
+            int d = r.ReadInt32();
+            int hCount = r.ReadInt32();
+            long parameterBytes = sizeof(double) * ((long)d * hCount + 2L * hCount + 1);
+            if (!Enum.IsDefined(head) || d < 1 || hCount < 1 || parameterBytes > bytes.Length - r.BaseStream.Position)
+            {
+                throw Damaged($"its shape is impossible for a payload of {bytes.Length} bytes (head {(int)head}, D = {d}, H = {hCount})");
+            }
+
+            var network = new Network(d, hCount, head);
+            ReadFinite(r, network.W1, "w1");
+            ReadFinite(r, network.B1, "b1");
+            ReadFinite(r, network.W2, "w2");
+            network.B2 = r.ReadDouble();
+            if (!double.IsFinite(network.B2))
+            {
+                throw Damaged($"b2 is {network.B2}");
+            }
+
+            string feature = r.ReadString();
+            if (string.IsNullOrWhiteSpace(feature))
+            {
+                throw Damaged("the feature column name is empty");
+            }
+
+            TrainingHistory? history = null;
+            if (ReadFlag(r, "the history flag"))
+            {
+                List<double> training = ReadLosses(r, "the training-loss history");
+                List<double>? validation = ReadFlag(r, "the validation-history flag") ? ReadLosses(r, "the validation-loss history") : null;
+                if (validation is not null && validation.Count != training.Count)
+                {
+                    throw Damaged($"the validation-loss history has {validation.Count} epochs but the training-loss history has {training.Count}");
+                }
+
+                int bestEpoch = r.ReadInt32();
+                if (bestEpoch < 0 || bestEpoch > training.Count)
+                {
+                    throw Damaged($"the best epoch is {bestEpoch}, outside 0..{training.Count}");
+                }
+
+                history = new TrainingHistory(head, training, validation, bestEpoch, ReadFlag(r, "the stopped-early flag"));
+            }
+
+            if (r.BaseStream.Position != bytes.Length)
+            {
+                throw Damaged($"{bytes.Length - r.BaseStream.Position} unexpected bytes follow the last field");
+            }
+
+            return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, history), feature, new VectorDataViewType(NumberDataViewType.Single, d));
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException or ArgumentException or OverflowException)
+        {
+            throw new InvalidDataException($"The TinyNet model payload is damaged: {e.Message}", e);
+        }
+    }
+
+    private static InvalidDataException Damaged(string what) => new($"The TinyNet model payload is damaged: {what}.");
+
+    /// <summary>Reads exactly <paramref name="length"/> bytes, in chunks, so a lying length allocates no more than the stream holds.</summary>
+    private static byte[] ReadExactly(BinaryReader reader, int length)
+    {
+        const int Chunk = 1 << 20;
+        if (length <= Chunk || reader.BaseStream.CanSeek)
+        {
+            byte[] bytes = reader.ReadBytes(length);
+            return bytes.Length == length ? bytes : throw new EndOfStreamException();
+        }
+
+        using var buffer = new MemoryStream();
+        for (int done = 0; done < length; done += Chunk)
+        {
+            byte[] part = reader.ReadBytes(Math.Min(Chunk, length - done));
+            buffer.Write(part);
+            if (part.Length < Math.Min(Chunk, length - done))
+            {
+                throw new EndOfStreamException();
+            }
+        }
+
+        return buffer.ToArray();
     }
 
     private void CheckInput(DataViewSchema inputSchema)
@@ -192,28 +273,44 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         }
     }
 
-    private static List<double> ReadList(BinaryReader r)
+    private static List<double> ReadLosses(BinaryReader r, string what)
     {
         int count = r.ReadInt32();
-        if (count < 0 || count > r.BaseStream.Length / sizeof(double))
+        if (count < 0 || count > (r.BaseStream.Length - r.BaseStream.Position) / sizeof(double))
         {
-            throw new InvalidDataException($"The TinyNet model payload has an impossible history length ({count}).");
+            throw Damaged($"{what} claims {count} epochs");
         }
 
         var list = new List<double>(count);
         for (int i = 0; i < count; i++)
         {
-            list.Add(r.ReadDouble());
+            double loss = r.ReadDouble();
+            if (!(loss >= 0 && double.IsFinite(loss)))
+            {
+                throw Damaged($"{what} holds {loss} at epoch {i + 1}; losses are finite and ≥ 0");
+            }
+
+            list.Add(loss);
         }
 
         return list;
     }
 
-    private static void ReadInto(BinaryReader r, double[] values)
+    private static bool ReadFlag(BinaryReader r, string what)
+    {
+        byte b = r.ReadByte();
+        return b <= 1 ? b == 1 : throw Damaged($"{what} is {b}, not 0 or 1");
+    }
+
+    private static void ReadFinite(BinaryReader r, double[] values, string name)
     {
         for (int i = 0; i < values.Length; i++)
         {
             values[i] = r.ReadDouble();
+            if (!double.IsFinite(values[i]))
+            {
+                throw Damaged($"{name}[{i}] is {values[i]}; every parameter must be finite");
+            }
         }
     }
 
@@ -221,6 +318,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     private sealed class RowScorer
     {
         private readonly Network _network;
+        private readonly string _featureColumnName;
         private readonly DataViewRow _input;
         private readonly ValueGetter<VBuffer<float>>? _features;
         private readonly float[] _dense;
@@ -231,6 +329,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         public RowScorer(TinyNetPredictionTransformer parent, DataViewRow input, bool anyScoreActive)
         {
             _network = parent.Model.Network;
+            _featureColumnName = parent.FeatureColumnName;
             _input = input;
             _dense = new float[_network.InputCount];
             _features = anyScoreActive ? input.GetGetter<VBuffer<float>>(input.Schema[parent.FeatureColumnName]) : null;
@@ -250,6 +349,15 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             if (position != _position || position < 0)
             {
                 _features!(ref _buffer);
+                if (_buffer.Length != _dense.Length)
+                {
+                    // VBuffer.CopyTo of a shorter vector keeps the previous row's values in the tail: never score that.
+                    string row = position >= 0 ? $"row {position} of " : "";
+                    throw new InvalidOperationException(
+                        $"The {row}feature column '{_featureColumnName}' holds {_buffer.Length} values, but this TinyNet model was " +
+                        $"trained on {_dense.Length}. Pass exactly {_dense.Length} features (a null or empty array counts as 0).");
+                }
+
                 _buffer.CopyTo(_dense);
                 _z2 = _network.PredictLogit(_dense);
                 _position = position;

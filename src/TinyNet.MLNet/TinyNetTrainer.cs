@@ -29,8 +29,8 @@ public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransform
     /// </summary>
     public TinyNetPredictionTransformer Fit(IDataView trainData, IDataView? validationData)
     {
-        TrainerOptions core = _options.ToCore();
         IHost host = _env.Register("TinyNet");
+        TrainerOptions core = _options.ToCore(host.Rand.Next());   // unset Seed: the MLContext's seed, like the built-in trainers
         using IChannel ch = host.Start("Training");
         DataViewReader.Result train = DataViewReader.Read(trainData, _options, "training");
         ch.Info(MessageSensitivity.None, $"TinyNet: read {train.RowsRead} training rows, skipped {train.RowsSkipped} with missing values; D = {train.Data.ColumnCount}, H = {core.HiddenUnits}, {core.Head}.");

@@ -27,8 +27,13 @@ public abstract class TinyNetTrainerOptions
     /// <summary>Rows per gradient step; at least 1. Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Seed of the initialisation and of the shuffles. Default 0.</summary>
-    public int Seed { get; set; }
+    /// <summary>
+    /// Seed of the initialisation and of the shuffles. Default null: drawn from the MLContext's random source, as ML.NET's
+    /// built-in trainers do, so <c>new MLContext(seed: 1)</c> makes training reproducible and another context seed gives
+    /// another model (an MLContext without a seed gives a different model each run). Set it to fix the model whatever
+    /// the context.
+    /// </summary>
+    public int? Seed { get; set; }
 
     /// <summary>The update rule: Sgd (the notes' rule), Momentum or Adam. Default Adam.</summary>
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
@@ -48,7 +53,7 @@ public abstract class TinyNetTrainerOptions
     /// <summary>The least decrease of the validation loss that counts as an improvement; ≥ 0. Default 1e-4.</summary>
     public float EarlyStoppingTolerance { get; set; } = 1e-4f;
 
-    /// <summary>Training threads; 0 for one per core (at most 2 here). Default 0.</summary>
+    /// <summary>Training threads; 0 for one per core (at most 2 here); more than the processor count is clamped to it. Default 0.</summary>
     public int NumberOfThreads { get; set; }
 
     /// <summary>
@@ -66,7 +71,8 @@ public abstract class TinyNetTrainerOptions
     internal abstract Head Head { get; }
 
     /// <summary>The Core trainer's options; throws an <see cref="ArgumentException"/> naming the invalid option.</summary>
-    internal TrainerOptions ToCore()
+    /// <param name="contextSeed">The seed to use when <see cref="Seed"/> is null (drawn from the MLContext).</param>
+    internal TrainerOptions ToCore(int contextSeed = 0)
     {
         Require(!string.IsNullOrWhiteSpace(LabelColumnName), nameof(LabelColumnName), LabelColumnName, "a column name");
         Require(!string.IsNullOrWhiteSpace(FeatureColumnName), nameof(FeatureColumnName), FeatureColumnName, "a column name");
@@ -79,7 +85,7 @@ public abstract class TinyNetTrainerOptions
         Require(float.IsFinite(LearningRateDecay) && LearningRateDecay >= 0, nameof(LearningRateDecay), LearningRateDecay, "a finite number ≥ 0");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0 (0 turns early stopping off)");
         Require(float.IsFinite(EarlyStoppingTolerance) && EarlyStoppingTolerance >= 0, nameof(EarlyStoppingTolerance), EarlyStoppingTolerance, "a finite number ≥ 0");
-        Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "≥ 1, or 0 for one per core");
+        Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "≥ 1, or 0 for one per core (more than the cores are clamped to the cores)");
         return new TrainerOptions
         {
             Head = Head,
@@ -87,7 +93,7 @@ public abstract class TinyNetTrainerOptions
             LearningRate = LearningRate,
             Epochs = NumberOfIterations,
             BatchSize = BatchSize,
-            Seed = Seed,
+            Seed = Seed ?? contextSeed,
             Optimizer = Optimizer,
             L2Regularization = L2Regularization,
             LearningRateDecay = LearningRateDecay,

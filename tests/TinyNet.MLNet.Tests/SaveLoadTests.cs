@@ -57,12 +57,16 @@ public class SaveLoadTests : IDisposable
     }
 
     [Fact]
-    public void Registering_twice_does_not_throw()
+    public void Registering_twice_is_harmless_loading_still_gives_bit_identical_scores()
     {
-        var ml = new MLContext();
+        (string path, float[] expected, _) = SavePipeline(Head.Regression);
+        var ml = new MLContext(seed: 9);
         ml.ComponentCatalog.RegisterTinyNet();
         ml.ComponentCatalog.RegisterTinyNet();
-        _ = ml.BinaryClassification.Trainers.TinyNet();   // registers again
+        _ = ml.Regression.Trainers.TinyNet();   // registers a third time
+        ITransformer loaded = ml.Model.Load(path, out _);
+        float[] actual = [.. loaded.Transform(RealData.Concrete(ml)).GetColumn<float>("Score")];
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]
@@ -101,16 +105,6 @@ public class SaveLoadTests : IDisposable
         ml.ComponentCatalog.RegisterTinyNet();
         Exception e = Assert.ThrowsAny<Exception>(() => ml.Model.Load(path, out _));
         Assert.Contains("written by a newer TinyNet (payload format 99)", Flatten(e));
-    }
-
-    [Fact]
-    public void A_file_that_is_not_a_model_fails_cleanly()
-    {
-        string path = Path.Combine(_folder, "garbage.zip");
-        File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
-        var ml = new MLContext();
-        ml.ComponentCatalog.RegisterTinyNet();
-        Assert.ThrowsAny<Exception>(() => ml.Model.Load(path, out _));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
