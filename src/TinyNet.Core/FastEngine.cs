@@ -6,20 +6,18 @@ using System.Runtime.Intrinsics;
 namespace TinyNet;
 
 /// <summary>
-/// The float32 training engine: the same formulas as <see cref="Backprop"/>, batched and vectorised.
-/// <para>
-/// Layout: all parameters live in one flat vector θ = [w1ᵀ (Dp × Hp) | b1 (Hp) | w2 (Hp) | b2 (16)], with w1 stored
-/// transposed so that both big products run with whole vectors along the hidden units; H is padded to a multiple
-/// of 16 (one Vector512) and D to a multiple of 4 (the register tile), padding held at zero.
-/// </para>
+/// The float32 training engine: the same formulas as <see cref="Backprop"/>, batched and vectorised. This file is the
+/// orchestration: the per-step hand-off to worker threads, the fixed-order reduction and the update. The parameter
+/// layout is <see cref="ParameterLayout"/>; the compute kernels, one source for every vector width, are
+/// <see cref="Kernels{S, TV}"/>, chosen once per engine (<see cref="Kernels.Best"/>).
 /// <para>
 /// Per step each thread takes a contiguous share of the batch, gathers its rows into a padded buffer X, and computes
 /// <code>
-/// A      = σ(X w1ᵀ + b1)                   (forward, 4 × 64 register tiles, FMA)
+/// A      = σ(X w1ᵀ + b1)                   (forward, 4-row register tiles, FMA)
 /// z2     = A w2 + b2,  δ2 = s (a2 − y) / Σ s       (Σ s = B without weights)
 /// ∂J/∂w2 = Aᵀ δ2,  ∂J/∂b2 = Σ δ2
 /// Δ1     = δ2 w2ᵀ ⊙ A ⊙ (1 − A)             (in place over A)
-/// ∂J/∂b1 = Σ Δ1,   ∂J/∂w1ᵀ = Xᵀ Δ1           (4 × 64 register tiles)
+/// ∂J/∂b1 = Σ Δ1,   ∂J/∂w1ᵀ = Xᵀ Δ1           (4-row register tiles)
 /// </code>
 /// into its own gradient buffer; the buffers are then added in thread order (a fixed-order reduction, so the same
 /// thread count gives bit-identical results) and the main thread applies the update. Nothing is allocated per step.
@@ -27,19 +25,18 @@ namespace TinyNet;
 /// </summary>
 internal sealed class FastEngine : IEngine
 {
-    private const int Lanes = 16;           // floats per Vector512
-    private const int RowTile = 4;          // rows per register tile
+    private const int RowTile = ParameterLayout.RowTile;
     private const int MinWorkPerThread = 1 << 18;   // multiply-adds per thread and pass below which one thread is faster
     // Each step a second thread reads the updated w1 and hands back a gradient of the same size (D·H floats each way);
     // measured here, that costs more than it saves below about 64 rows per thread, whatever D and H.
     private const int MinRowsPerThread = 64;
     private const int IdleSpins = 2000;     // about a millisecond of spinning before a worker sleeps
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
-    private const int GradientRowBlock = 64;
 
     private readonly Head _head;
-    private readonly int _d, _dp, _h, _hp;
-    private readonly int _oB1, _oW2, _oB2, _count;
+    private readonly ParameterLayout _layout;
+    private readonly Kernels _kernels;
+    private readonly int _hp, _oB1, _oW2, _oB2;
     private readonly DataSet _train;
     private readonly TrainerOptions _options;
     private readonly float[] _theta, _grad, _m, _v;
@@ -58,28 +55,30 @@ internal sealed class FastEngine : IEngine
     private Exception? _workerError;
 
     public FastEngine(Network initial, DataSet train, TrainerOptions options)
+        : this(initial, train, options, Kernels.Best)
+    {
+    }
+
+    /// <summary>An engine on given kernels (tests run every width on any machine this way).</summary>
+    internal FastEngine(Network initial, DataSet train, TrainerOptions options, Kernels kernels)
     {
         _head = initial.Head;
-        _d = initial.InputCount;
-        _h = initial.HiddenCount;
-        Sizes.CheckArray((double)RoundUp(_d, RowTile) * RoundUp(_h, Lanes) + 2.0 * RoundUp(_h, Lanes) + Lanes, sizeof(float),
-            $"The fast engine's parameter vector for D = {_d}, H = {_h} (padded)", nameof(initial));
-        Sizes.CheckArray((double)(ChunkRows + RowTile) * RoundUp(Math.Max(_d, _h), Lanes), sizeof(float),
-            $"The fast engine's row buffers for D = {_d}, H = {_h}", nameof(initial));
-        _dp = RoundUp(_d, RowTile);
-        _hp = RoundUp(_h, Lanes);
-        _oB1 = _dp * _hp;
-        _oW2 = _oB1 + _hp;
-        _oB2 = _oW2 + _hp;
-        _count = _oB2 + Lanes;
+        _layout = new ParameterLayout(initial.InputCount, initial.HiddenCount);
+        Sizes.CheckArray((double)(ChunkRows + RowTile) * Math.Max(_layout.Dp, _layout.Hp), sizeof(float),
+            $"The fast engine's row buffers for D = {initial.InputCount}, H = {initial.HiddenCount}", nameof(initial));
+        _kernels = kernels;
+        _hp = _layout.Hp;
+        _oB1 = _layout.OB1;
+        _oW2 = _layout.OW2;
+        _oB2 = _layout.OB2;
         _train = train;
         _options = options;
         _l2 = (float)options.L2Regularization;
-        _theta = new float[_count];
-        _grad = new float[_count];
-        _m = new float[_count];
-        _v = new float[_count];
-        CopyFrom(initial);
+        _theta = new float[_layout.Count];
+        _grad = new float[_layout.Count];
+        _m = new float[_layout.Count];
+        _v = new float[_layout.Count];
+        _layout.Write(initial, _theta);
 
         int batch = Math.Min(options.BatchSize, train.RowCount);
         _batchRows = new int[batch];
@@ -89,7 +88,7 @@ internal sealed class FastEngine : IEngine
         {
             // Thread 0 takes whole batches when they are too small to split (ThreadsFor), so it holds a full chunk.
             int rows = RoundUp(Math.Min(ChunkRows, t == 0 ? batch : (batch + threads - 1) / threads), RowTile);
-            _contexts[t] = new Context(rows, _dp, _hp, _count);
+            _contexts[t] = new Context(rows, _layout.Dp, _hp, _layout.Count);
         }
 
         _workers = new Thread[threads - 1];
@@ -116,19 +115,23 @@ internal sealed class FastEngine : IEngine
     /// <summary>The number of threads the engine holds (the option, clamped to the cores and the batch).</summary>
     internal int ThreadCount => _contexts.Length;
 
+    /// <summary>The vector width of the kernels this engine runs: "Vector512", "Vector256", "Vector128" or "Scalar".</summary>
+    internal string Width => _kernels.Width;
+
     /// <summary>
-    /// The threads for <see cref="TrainerOptions.Threads"/>: 0 means one per core, at most 2; more than
-    /// <see cref="Environment.ProcessorCount"/> is clamped to it; never more than the rows of a batch.
+    /// The threads the engine starts for <see cref="TrainerOptions.Threads"/>: 0 means one per core; more than
+    /// <see cref="Environment.ProcessorCount"/> is clamped to it; never more than the rows of a batch. Each step then uses
+    /// only as many of them as pay off (<see cref="ThreadsFor(int)"/>: at least 64 rows and 2^18 multiply-adds per thread).
     /// </summary>
     internal static int ThreadsFor(int option, int batch) =>
-        Math.Max(1, Math.Min(Math.Min(option == 0 ? 2 : option, Environment.ProcessorCount), batch));
+        Math.Max(1, Math.Min(Math.Min(option == 0 ? Environment.ProcessorCount : option, Environment.ProcessorCount), batch));
 
     /// <summary>About the bytes an engine for D inputs, H hidden units, batches of <paramref name="batch"/> rows allocates.</summary>
     internal static double EstimateBytes(int d, int h, int batch, int threadOption)
     {
         int threads = ThreadsFor(threadOption, batch);
-        double dp = RoundUp(d, RowTile), hp = RoundUp(h, Lanes);
-        double count = dp * hp + 2 * hp + Lanes;
+        double dp = RoundUp(d, RowTile), hp = RoundUp(h, ParameterLayout.Lanes);
+        double count = dp * hp + 2 * hp + ParameterLayout.Lanes;
         double rows = Math.Min(ChunkRows, batch) + RowTile;
         return 4.0 * ((4 + threads) * count + threads * rows * (dp + hp + 1)) + 4.0 * batch;
     }
@@ -219,23 +222,7 @@ internal sealed class FastEngine : IEngine
     }
 
     /// <summary>The gradient of the last <see cref="ComputeGradient"/> in the notes' layout, in double.</summary>
-    internal Gradients ExportGradient()
-    {
-        var g = new Gradients(_d, _h);
-        for (int h = 0; h < _h; h++)
-        {
-            for (int j = 0; j < _d; j++)
-            {
-                g.W1[h * _d + j] = _grad[j * _hp + h];
-            }
-
-            g.B1[h] = _grad[_oB1 + h];
-            g.W2[h] = _grad[_oW2 + h];
-        }
-
-        g.B2 = _grad[_oB2];
-        return g;
-    }
+    internal Gradients ExportGradient() => _layout.ReadGradient(_grad);
 
     public double LossSum(DataSet data)
     {
@@ -246,7 +233,7 @@ internal sealed class FastEngine : IEngine
         {
             int count = Math.Min(capacity, data.RowCount - start);
             int rows = Gather(context, data, null, start, count);
-            Forward(context, rows);
+            _kernels.Forward(_layout, _theta, context.X, context.A, context.Z2, rows);
             for (int b = 0; b < count; b++)
             {
                 float s = data.Weights is { } w ? w.Span[start + b] : 1f;
@@ -257,37 +244,7 @@ internal sealed class FastEngine : IEngine
         return sum;
     }
 
-    public void CopyTo(Network network)
-    {
-        for (int h = 0; h < _h; h++)
-        {
-            for (int j = 0; j < _d; j++)
-            {
-                network.W1[h * _d + j] = _theta[j * _hp + h];
-            }
-
-            network.B1[h] = _theta[_oB1 + h];
-            network.W2[h] = _theta[_oW2 + h];
-        }
-
-        network.B2 = _theta[_oB2];
-    }
-
-    private void CopyFrom(Network network)
-    {
-        for (int h = 0; h < _h; h++)
-        {
-            for (int j = 0; j < _d; j++)
-            {
-                _theta[j * _hp + h] = (float)network.W1[h * _d + j];
-            }
-
-            _theta[_oB1 + h] = (float)network.B1[h];
-            _theta[_oW2 + h] = (float)network.W2[h];
-        }
-
-        _theta[_oB2] = (float)network.B2;
-    }
+    public void CopyTo(Network network) => _layout.Read(_theta, network);
 
     public void Dispose()
     {
@@ -312,7 +269,7 @@ internal sealed class FastEngine : IEngine
     private int ThreadsFor(int n)
     {
         int threads = _contexts.Length;
-        while (threads > 1 && (n / threads < MinRowsPerThread || (long)(n / threads) * _dp * _hp < MinWorkPerThread))
+        while (threads > 1 && (n / threads < MinRowsPerThread || (long)(n / threads) * _layout.Dp * _hp < MinWorkPerThread))
         {
             threads--;
         }
@@ -391,7 +348,7 @@ internal sealed class FastEngine : IEngine
         }
 
         // The padded hidden units have a1 = σ(0) = ½ but w2 = 0: keep their ∂J/∂w2 at zero so they stay inert.
-        grad.Slice(_oW2 + _h, _hp - _h).Clear();
+        grad.Slice(_oW2 + _layout.H, _hp - _layout.H).Clear();
         return lossSum;
     }
 
@@ -399,7 +356,7 @@ internal sealed class FastEngine : IEngine
     private double Chunk(Context c, DataSet data, int start, int count, float invN, Span<float> grad)
     {
         int rows = Gather(c, data, _batchRows, start, count);
-        Forward(c, rows);
+        _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
 
         ReadOnlySpan<float> labels = data.Labels.Span;
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
@@ -424,29 +381,7 @@ internal sealed class FastEngine : IEngine
         }
 
         grad[_oB2] += db2;
-        ref float a = ref MemoryMarshal.GetArrayDataReference(c.A);
-        ref float w2 = ref _theta[_oW2];
-        ref float gw2 = ref grad[_oW2];
-        ref float gb1 = ref grad[_oB1];
-        for (int b = 0; b < rows; b++)
-        {
-            var delta2 = Vector512.Create(c.Z2[b]);
-            for (int h = 0; h < _hp; h += Lanes)
-            {
-                nuint i = (nuint)(b * _hp + h);
-                Vector512<float> a1 = Vector512.LoadUnsafe(ref a, i);
-                // ∂J/∂w2 = Σ δ2 a1 (P2, P5)
-                Vector512.FusedMultiplyAdd(delta2, a1, Vector512.LoadUnsafe(ref gw2, (nuint)h)).StoreUnsafe(ref gw2, (nuint)h);
-                // δ1 = δ2 w2 ⊙ a1 ⊙ (1 − a1) (P3, P6)
-                Vector512<float> delta1 = delta2 * Vector512.LoadUnsafe(ref w2, (nuint)h) * a1 * (Vector512<float>.One - a1);
-                delta1.StoreUnsafe(ref a, i);
-                // ∂J/∂b1 = Σ δ1
-                (Vector512.LoadUnsafe(ref gb1, (nuint)h) + delta1).StoreUnsafe(ref gb1, (nuint)h);
-            }
-        }
-
-        // ∂J/∂w1 = Σ δ1 xᵀ (P3 with errata E5, P6), stored transposed: G[j, h] += Σ_b X[b, j] Δ1[b, h].
-        WeightGradient(c, rows, grad);
+        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad);
         return lossSum;
     }
 
@@ -457,191 +392,10 @@ internal sealed class FastEngine : IEngine
         for (int b = 0; b < count; b++)
         {
             int row = rowIndex is null ? start + b : rowIndex[start + b];
-            features.Slice(row * _d, _d).CopyTo(c.X.AsSpan(b * _dp, _d));
+            features.Slice(row * _layout.D, _layout.D).CopyTo(c.X.AsSpan(b * _layout.Dp, _layout.D));
         }
 
         return RoundUp(count, RowTile);
-    }
-
-    /// <summary>A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of c.X; then z2 = A w2 + b2 into c.Z2.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // SIMD kernels: fully optimised from the first call, no tiering
-    private void Forward(Context c, int rows)
-    {
-        ref float x = ref MemoryMarshal.GetArrayDataReference(c.X);
-        ref float a = ref MemoryMarshal.GetArrayDataReference(c.A);
-        ref float w1t = ref MemoryMarshal.GetArrayDataReference(_theta);
-        ref float b1 = ref _theta[_oB1];
-        // Hidden units outer, rows inner: a 64-unit column block of w1ᵀ (Dp × 64 floats) stays in L1 while every row
-        // tile passes over it, instead of streaming all of w1ᵀ from L2 once per row tile.
-        int h0 = 0;
-        for (; h0 + 4 * Lanes <= _hp; h0 += 4 * Lanes)
-        {
-            for (int b0 = 0; b0 < rows; b0 += RowTile)
-            {
-                ForwardTile4x4(ref Unsafe.Add(ref x, b0 * _dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * _hp + h0));
-            }
-        }
-
-        for (; h0 < _hp; h0 += Lanes)
-        {
-            for (int b0 = 0; b0 < rows; b0 += RowTile)
-            {
-                ForwardTile4x1(ref Unsafe.Add(ref x, b0 * _dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * _hp + h0));
-            }
-        }
-
-        Span<float> activations = c.A.AsSpan(0, rows * _hp);
-        SigmoidInPlace(activations);                          // a1 = σ(z1)
-        ref float w2 = ref _theta[_oW2];
-        float b2 = _theta[_oB2];
-        for (int b = 0; b < rows; b++)
-        {
-            Vector512<float> sum = Vector512<float>.Zero;
-            for (int h = 0; h < _hp; h += Lanes)
-            {
-                sum = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a, (nuint)(b * _hp + h)), Vector512.LoadUnsafe(ref w2, (nuint)h), sum);
-            }
-
-            c.Z2[b] = Vector512.Sum(sum) + b2;                // z2 = w2 · a1 + b2
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardTile4x4(ref float x, ref float w1t, ref float b1, ref float a)
-    {
-        Vector512<float> bias0 = Vector512.LoadUnsafe(ref b1, 0), bias1 = Vector512.LoadUnsafe(ref b1, 16);
-        Vector512<float> bias2 = Vector512.LoadUnsafe(ref b1, 32), bias3 = Vector512.LoadUnsafe(ref b1, 48);
-        Vector512<float> c00 = bias0, c01 = bias1, c02 = bias2, c03 = bias3;
-        Vector512<float> c10 = bias0, c11 = bias1, c12 = bias2, c13 = bias3;
-        Vector512<float> c20 = bias0, c21 = bias1, c22 = bias2, c23 = bias3;
-        Vector512<float> c30 = bias0, c31 = bias1, c32 = bias2, c33 = bias3;
-        nuint dp = (nuint)_dp, hp = (nuint)_hp;
-        for (nuint j = 0; j < dp; j++)
-        {
-            ref float w = ref Unsafe.Add(ref w1t, j * hp);
-            Vector512<float> w0 = Vector512.LoadUnsafe(ref w, 0), w1 = Vector512.LoadUnsafe(ref w, 16);
-            Vector512<float> w2 = Vector512.LoadUnsafe(ref w, 32), w3 = Vector512.LoadUnsafe(ref w, 48);
-            var x0 = Vector512.Create(Unsafe.Add(ref x, j));
-            c00 = Vector512.FusedMultiplyAdd(x0, w0, c00); c01 = Vector512.FusedMultiplyAdd(x0, w1, c01);
-            c02 = Vector512.FusedMultiplyAdd(x0, w2, c02); c03 = Vector512.FusedMultiplyAdd(x0, w3, c03);
-            var x1 = Vector512.Create(Unsafe.Add(ref x, dp + j));
-            c10 = Vector512.FusedMultiplyAdd(x1, w0, c10); c11 = Vector512.FusedMultiplyAdd(x1, w1, c11);
-            c12 = Vector512.FusedMultiplyAdd(x1, w2, c12); c13 = Vector512.FusedMultiplyAdd(x1, w3, c13);
-            var x2 = Vector512.Create(Unsafe.Add(ref x, 2 * dp + j));
-            c20 = Vector512.FusedMultiplyAdd(x2, w0, c20); c21 = Vector512.FusedMultiplyAdd(x2, w1, c21);
-            c22 = Vector512.FusedMultiplyAdd(x2, w2, c22); c23 = Vector512.FusedMultiplyAdd(x2, w3, c23);
-            var x3 = Vector512.Create(Unsafe.Add(ref x, 3 * dp + j));
-            c30 = Vector512.FusedMultiplyAdd(x3, w0, c30); c31 = Vector512.FusedMultiplyAdd(x3, w1, c31);
-            c32 = Vector512.FusedMultiplyAdd(x3, w2, c32); c33 = Vector512.FusedMultiplyAdd(x3, w3, c33);
-        }
-
-        c00.StoreUnsafe(ref a, 0); c01.StoreUnsafe(ref a, 16); c02.StoreUnsafe(ref a, 32); c03.StoreUnsafe(ref a, 48);
-        c10.StoreUnsafe(ref a, hp); c11.StoreUnsafe(ref a, hp + 16); c12.StoreUnsafe(ref a, hp + 32); c13.StoreUnsafe(ref a, hp + 48);
-        c20.StoreUnsafe(ref a, 2 * hp); c21.StoreUnsafe(ref a, 2 * hp + 16); c22.StoreUnsafe(ref a, 2 * hp + 32); c23.StoreUnsafe(ref a, 2 * hp + 48);
-        c30.StoreUnsafe(ref a, 3 * hp); c31.StoreUnsafe(ref a, 3 * hp + 16); c32.StoreUnsafe(ref a, 3 * hp + 32); c33.StoreUnsafe(ref a, 3 * hp + 48);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardTile4x1(ref float x, ref float w1t, ref float b1, ref float a)
-    {
-        Vector512<float> c0 = Vector512.LoadUnsafe(ref b1), c1 = c0, c2 = c0, c3 = c0;
-        nuint dp = (nuint)_dp, hp = (nuint)_hp;
-        for (nuint j = 0; j < dp; j++)
-        {
-            Vector512<float> w = Vector512.LoadUnsafe(ref w1t, j * hp);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, j)), w, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, dp + j)), w, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, 2 * dp + j)), w, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, 3 * dp + j)), w, c3);
-        }
-
-        c0.StoreUnsafe(ref a, 0); c1.StoreUnsafe(ref a, hp); c2.StoreUnsafe(ref a, 2 * hp); c3.StoreUnsafe(ref a, 3 * hp);
-    }
-
-    /// <summary>grad[w1ᵀ] += Xᵀ Δ1 over the first <paramref name="rows"/> rows (Δ1 is in c.A).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // SIMD kernels: fully optimised from the first call, no tiering
-    private void WeightGradient(Context c, int rows, Span<float> grad)
-    {
-        ref float x = ref MemoryMarshal.GetArrayDataReference(c.X);
-        ref float delta1 = ref MemoryMarshal.GetArrayDataReference(c.A);
-        ref float g = ref MemoryMarshal.GetReference(grad);
-        // Blocks of 64 rows × 64 hidden units of Δ1 (16 KB) and 64 rows of X stay in L1 while all Dp/4 tiles of
-        // inputs pass over them; the gradient tiles are loaded and stored once per block.
-        for (int r0 = 0; r0 < rows; r0 += GradientRowBlock)
-        {
-            int count = Math.Min(GradientRowBlock, rows - r0);
-            ref float xBlock = ref Unsafe.Add(ref x, r0 * _dp);
-            ref float dBlock = ref Unsafe.Add(ref delta1, r0 * _hp);
-            int h0 = 0;
-            for (; h0 + 4 * Lanes <= _hp; h0 += 4 * Lanes)
-            {
-                for (int j0 = 0; j0 < _dp; j0 += RowTile)
-                {
-                    GradientTile4x4(ref Unsafe.Add(ref xBlock, j0), ref Unsafe.Add(ref dBlock, h0), ref Unsafe.Add(ref g, j0 * _hp + h0), count);
-                }
-            }
-
-            for (; h0 < _hp; h0 += Lanes)
-            {
-                for (int j0 = 0; j0 < _dp; j0 += RowTile)
-                {
-                    GradientTile4x1(ref Unsafe.Add(ref xBlock, j0), ref Unsafe.Add(ref dBlock, h0), ref Unsafe.Add(ref g, j0 * _hp + h0), count);
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void GradientTile4x4(ref float x, ref float delta1, ref float g, int rows)
-    {
-        nuint dp = (nuint)_dp, hp = (nuint)_hp;
-        Vector512<float> c00 = Vector512.LoadUnsafe(ref g, 0), c01 = Vector512.LoadUnsafe(ref g, 16), c02 = Vector512.LoadUnsafe(ref g, 32), c03 = Vector512.LoadUnsafe(ref g, 48);
-        Vector512<float> c10 = Vector512.LoadUnsafe(ref g, hp), c11 = Vector512.LoadUnsafe(ref g, hp + 16), c12 = Vector512.LoadUnsafe(ref g, hp + 32), c13 = Vector512.LoadUnsafe(ref g, hp + 48);
-        Vector512<float> c20 = Vector512.LoadUnsafe(ref g, 2 * hp), c21 = Vector512.LoadUnsafe(ref g, 2 * hp + 16), c22 = Vector512.LoadUnsafe(ref g, 2 * hp + 32), c23 = Vector512.LoadUnsafe(ref g, 2 * hp + 48);
-        Vector512<float> c30 = Vector512.LoadUnsafe(ref g, 3 * hp), c31 = Vector512.LoadUnsafe(ref g, 3 * hp + 16), c32 = Vector512.LoadUnsafe(ref g, 3 * hp + 32), c33 = Vector512.LoadUnsafe(ref g, 3 * hp + 48);
-        for (nuint b = 0; b < (nuint)rows; b++)
-        {
-            ref float d1 = ref Unsafe.Add(ref delta1, b * hp);
-            Vector512<float> e0 = Vector512.LoadUnsafe(ref d1, 0), e1 = Vector512.LoadUnsafe(ref d1, 16);
-            Vector512<float> e2 = Vector512.LoadUnsafe(ref d1, 32), e3 = Vector512.LoadUnsafe(ref d1, 48);
-            ref float xb = ref Unsafe.Add(ref x, b * dp);
-            var x0 = Vector512.Create(xb);
-            c00 = Vector512.FusedMultiplyAdd(x0, e0, c00); c01 = Vector512.FusedMultiplyAdd(x0, e1, c01);
-            c02 = Vector512.FusedMultiplyAdd(x0, e2, c02); c03 = Vector512.FusedMultiplyAdd(x0, e3, c03);
-            var x1 = Vector512.Create(Unsafe.Add(ref xb, 1));
-            c10 = Vector512.FusedMultiplyAdd(x1, e0, c10); c11 = Vector512.FusedMultiplyAdd(x1, e1, c11);
-            c12 = Vector512.FusedMultiplyAdd(x1, e2, c12); c13 = Vector512.FusedMultiplyAdd(x1, e3, c13);
-            var x2 = Vector512.Create(Unsafe.Add(ref xb, 2));
-            c20 = Vector512.FusedMultiplyAdd(x2, e0, c20); c21 = Vector512.FusedMultiplyAdd(x2, e1, c21);
-            c22 = Vector512.FusedMultiplyAdd(x2, e2, c22); c23 = Vector512.FusedMultiplyAdd(x2, e3, c23);
-            var x3 = Vector512.Create(Unsafe.Add(ref xb, 3));
-            c30 = Vector512.FusedMultiplyAdd(x3, e0, c30); c31 = Vector512.FusedMultiplyAdd(x3, e1, c31);
-            c32 = Vector512.FusedMultiplyAdd(x3, e2, c32); c33 = Vector512.FusedMultiplyAdd(x3, e3, c33);
-        }
-
-        c00.StoreUnsafe(ref g, 0); c01.StoreUnsafe(ref g, 16); c02.StoreUnsafe(ref g, 32); c03.StoreUnsafe(ref g, 48);
-        c10.StoreUnsafe(ref g, hp); c11.StoreUnsafe(ref g, hp + 16); c12.StoreUnsafe(ref g, hp + 32); c13.StoreUnsafe(ref g, hp + 48);
-        c20.StoreUnsafe(ref g, 2 * hp); c21.StoreUnsafe(ref g, 2 * hp + 16); c22.StoreUnsafe(ref g, 2 * hp + 32); c23.StoreUnsafe(ref g, 2 * hp + 48);
-        c30.StoreUnsafe(ref g, 3 * hp); c31.StoreUnsafe(ref g, 3 * hp + 16); c32.StoreUnsafe(ref g, 3 * hp + 32); c33.StoreUnsafe(ref g, 3 * hp + 48);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void GradientTile4x1(ref float x, ref float delta1, ref float g, int rows)
-    {
-        nuint dp = (nuint)_dp, hp = (nuint)_hp;
-        Vector512<float> c0 = Vector512.LoadUnsafe(ref g, 0), c1 = Vector512.LoadUnsafe(ref g, hp);
-        Vector512<float> c2 = Vector512.LoadUnsafe(ref g, 2 * hp), c3 = Vector512.LoadUnsafe(ref g, 3 * hp);
-        for (nuint b = 0; b < (nuint)rows; b++)
-        {
-            Vector512<float> e = Vector512.LoadUnsafe(ref delta1, b * hp);
-            ref float xb = ref Unsafe.Add(ref x, b * dp);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(xb), e, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xb, 1)), e, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xb, 2)), e, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xb, 3)), e, c3);
-        }
-
-        c0.StoreUnsafe(ref g, 0); c1.StoreUnsafe(ref g, hp); c2.StoreUnsafe(ref g, 2 * hp); c3.StoreUnsafe(ref g, 3 * hp);
     }
 
     /// <summary>θ ← θ − lr · g (errata E7: lr on every parameter), or momentum, or Adam; over the flat vector.</summary>
@@ -661,67 +415,17 @@ internal sealed class FastEngine : IEngine
                 TensorPrimitives.Add(_theta, _m, _theta);
                 break;
             default:
-                var beta1 = Vector512.Create((float)_options.Beta1);
-                var beta2 = Vector512.Create((float)_options.Beta2);
-                var oneMinusBeta1 = Vector512.Create((float)(1 - _options.Beta1));
-                var oneMinusBeta2 = Vector512.Create((float)(1 - _options.Beta2));
-                var invC1 = Vector512.Create((float)(1 / (1 - Math.Pow(_options.Beta1, _step))));
-                var invC2 = Vector512.Create((float)(1 / (1 - Math.Pow(_options.Beta2, _step))));
-                var eps = Vector512.Create((float)_options.Epsilon);
-                var rate = Vector512.Create(lr);
-                ref float theta = ref MemoryMarshal.GetArrayDataReference(_theta);
-                ref float grad = ref MemoryMarshal.GetArrayDataReference(_grad);
-                ref float m = ref MemoryMarshal.GetArrayDataReference(_m);
-                ref float v = ref MemoryMarshal.GetArrayDataReference(_v);
-                for (nuint i = 0; i < (nuint)_count; i += Lanes)
-                {
-                    Vector512<float> g = Vector512.LoadUnsafe(ref grad, i);
-                    Vector512<float> mi = beta1 * Vector512.LoadUnsafe(ref m, i) + oneMinusBeta1 * g;
-                    Vector512<float> vi = beta2 * Vector512.LoadUnsafe(ref v, i) + oneMinusBeta2 * g * g;
-                    mi.StoreUnsafe(ref m, i);
-                    vi.StoreUnsafe(ref v, i);
-                    Vector512<float> step = rate * (mi * invC1) / (Vector512.Sqrt(vi * invC2) + eps);
-                    (Vector512.LoadUnsafe(ref theta, i) - step).StoreUnsafe(ref theta, i);
-                }
-
+                var step = new AdamStep(
+                    (float)_options.Beta1, (float)_options.Beta2, (float)(1 - _options.Beta1), (float)(1 - _options.Beta2),
+                    (float)(1 / (1 - Math.Pow(_options.Beta1, _step))), (float)(1 / (1 - Math.Pow(_options.Beta2, _step))),
+                    (float)_options.Epsilon, lr);
+                _kernels.Adam(_theta, _grad, _m, _v, step);
                 break;
         }
     }
 
-    /// <summary>
-    /// σ(z) = 1 / (1 + e^(−z)) over whole vectors. e^x is computed as 2^n · p(r) with n = round(x / ln 2),
-    /// r = x − n ln 2 (split in two constants, Cody–Waite) and p the degree-6 Taylor polynomial (|r| ≤ ln 2 / 2, relative
-    /// error &lt; 2e-7, about one float ulp); x is clamped to [−87, 88] so that 2^n stays a normal float: at z = −88 the
-    /// result is 6e-39 instead of the true 6e-39·(1 ± tiny), and σ is never NaN.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SigmoidInPlace(Span<float> z)
-    {
-        ref float r = ref MemoryMarshal.GetReference(z);
-        var one = Vector512<float>.One;
-        for (nuint i = 0; i < (nuint)z.Length; i += Lanes)
-        {
-            Vector512<float> x = Vector512.Clamp(-Vector512.LoadUnsafe(ref r, i), Vector512.Create(-87f), Vector512.Create(88f));
-            (one / (one + Exp(x))).StoreUnsafe(ref r, i);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Exp(Vector512<float> x)
-    {
-        Vector512<float> n = Vector512.Round(x * Vector512.Create(1.44269504f));                   // x / ln 2
-        Vector512<float> t = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);    // ln 2, high part
-        t = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), t);                    // ln 2, low part
-        Vector512<float> p = Vector512.Create(1f / 720);
-        p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(1f / 120));
-        p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(1f / 24));
-        p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(1f / 6));
-        p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(0.5f));
-        p = Vector512.FusedMultiplyAdd(p, t, Vector512<float>.One);
-        p = Vector512.FusedMultiplyAdd(p, t, Vector512<float>.One);
-        Vector512<int> scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23);  // 2^n
-        return p * scale.AsSingle();
-    }
+    /// <summary>σ over <paramref name="z"/> in place, with the kernels of the widest accelerated width (length a multiple of 16).</summary>
+    internal static void SigmoidInPlace(Span<float> z) => Kernels.Best.Sigmoid(z);
 
     /// <summary>
     /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and
@@ -743,7 +447,7 @@ internal sealed class FastEngine : IEngine
         return (a2, y * softplusNeg + (1f - y) * softplus);                 // no cancellation (Losses.LogLossFromLogit)
     }
 
-    private static int RoundUp(int value, int multiple) => (int)Math.Min(((long)value + multiple - 1) / multiple * multiple, int.MaxValue);
+    private static int RoundUp(int value, int multiple) => ParameterLayout.RoundUp(value, multiple);
 
     /// <summary>One thread's scratch: its rows of X, its activations (then Δ1), z2 (then δ2) and gradient buffer.</summary>
     private sealed class Context(int rows, int dp, int hp, int count)

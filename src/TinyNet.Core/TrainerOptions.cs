@@ -96,9 +96,11 @@ public sealed class TrainerOptions
     public Engine Engine { get; set; } = Engine.Fast;
 
     /// <summary>
-    /// Threads of the fast engine; at least 1, or 0 for one per core (at most 2 here). More than
-    /// <see cref="Environment.ProcessorCount"/> is clamped to it (more threads than cores only wait on each other).
-    /// The same seed, data and thread count give a bit-identical model. Default 0.
+    /// Threads of the fast engine; at least 1, or 0 for as many as pay off: one per core, of which each step uses only
+    /// those that get at least 64 rows and 2^18 multiply-adds of the batch (below that the per-step hand-off costs more
+    /// than it saves). More than <see cref="Environment.ProcessorCount"/> is clamped to it (more threads than cores only
+    /// wait on each other). The same seed, data and thread count give a bit-identical model; so with 0, the same machine
+    /// does. Default 0.
     /// </summary>
     public int Threads { get; set; }
 

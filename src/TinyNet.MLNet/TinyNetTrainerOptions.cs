@@ -53,7 +53,10 @@ public abstract class TinyNetTrainerOptions
     /// <summary>The least decrease of the validation loss that counts as an improvement; ≥ 0. Default 1e-4.</summary>
     public float EarlyStoppingTolerance { get; set; } = 1e-4f;
 
-    /// <summary>Training threads; 0 for one per core (at most 2 here); more than the processor count is clamped to it. Default 0.</summary>
+    /// <summary>
+    /// Training threads; 0 for as many as pay off (one per core, each step using those that get at least 64 rows of the
+    /// batch); more than the processor count is clamped to it. Default 0.
+    /// </summary>
     public int NumberOfThreads { get; set; }
 
     /// <summary>

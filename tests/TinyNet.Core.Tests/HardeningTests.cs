@@ -142,4 +142,12 @@ public class HardeningTests
         Assert.Equal(Environment.ProcessorCount, engine.ThreadCount);
         Assert.Equal(Environment.ProcessorCount, FastEngine.ThreadsFor(1000, 4096));
     }
+
+    [Fact]
+    public void Threads_0_starts_one_per_core_not_a_hard_2()
+    {
+        // Issue 11: a 16-core server got 2 threads. Run with DOTNET_PROCESSOR_COUNT=16 to see it on a small machine.
+        Assert.Equal(Environment.ProcessorCount, FastEngine.ThreadsFor(0, 4096));
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 3), FastEngine.ThreadsFor(0, 3));   // never more than the batch's rows
+    }
 }
