@@ -15,6 +15,13 @@ internal interface ISimd<TV>
 {
     static abstract int Width { get; }
 
+    /// <summary>
+    /// Vectors per row in the kernels' register tiles (4 rows × this): 4 where there are 32 vector registers (AVX-512,
+    /// NEON), 2 where there are 16 (AVX2, SSE), so that the 4 × TileVectors accumulators, the weights and a broadcast fit
+    /// without spilling.
+    /// </summary>
+    static abstract int TileVectors { get; }
+
     static abstract TV Load(ref float source, nuint offset);
 
     static abstract void Store(TV value, ref float destination, nuint offset);
@@ -51,6 +58,8 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 {
     public static int Width => 16;
 
+    public static int TileVectors => 4;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
@@ -85,6 +94,8 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
 internal readonly struct Simd256 : ISimd<Vector256<float>>
 {
     public static int Width => 8;
+
+    public static int TileVectors => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
 
@@ -121,6 +132,8 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 {
     public static int Width => 4;
 
+    public static int TileVectors => System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 4 : 2;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
@@ -155,6 +168,8 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 internal readonly struct SimdScalar : ISimd<float>
 {
     public static int Width => 1;
+
+    public static int TileVectors => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(ref float source, nuint offset) => Unsafe.Add(ref source, offset);
 
