@@ -34,6 +34,12 @@ internal abstract class Kernels
     public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows);
 
     /// <summary>
+    /// z2 of one row <paramref name="x"/> (D values, unpadded), with a1 left in <paramref name="a"/> (Hp values): the
+    /// single-row forward pass of scoring.
+    /// </summary>
+    public abstract float ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> x, float[] a);
+
+    /// <summary>
     /// Given δ2 per row in <paramref name="delta2"/>: ∂J/∂w2 += Aᵀ δ2; Δ1 = δ2 w2ᵀ ⊙ A ⊙ (1 − A) in place over A;
     /// ∂J/∂b1 += Σ Δ1; ∂J/∂w1ᵀ += Xᵀ Δ1.
     /// </summary>
@@ -114,6 +120,57 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
 
             z2[b] = S.Sum(sum) + b2;                                // z2 = w2 · a1 + b2
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override float ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> xs, float[] activations)
+    {
+        ref float x = ref MemoryMarshal.GetReference(xs);
+        ref float w1t = ref MemoryMarshal.GetArrayDataReference(theta);
+        ref float a = ref MemoryMarshal.GetArrayDataReference(activations);
+        int d = xs.Length, hp = p.Hp, w = S.Width;
+        int h0 = 0;
+        for (; h0 + 4 * w <= hp; h0 += 4 * w)
+        {
+            // Four vectors of hidden units at a time: four independent FMA chains along D.
+            ref float column = ref Unsafe.Add(ref w1t, h0);
+            ref float b1 = ref theta[p.OB1 + h0];
+            nuint v = (nuint)w;
+            TV c0 = S.Load(ref b1, 0), c1 = S.Load(ref b1, v), c2 = S.Load(ref b1, 2 * v), c3 = S.Load(ref b1, 3 * v);
+            for (int j = 0; j < d; j++)
+            {
+                TV xj = S.Broadcast(Unsafe.Add(ref x, j));
+                ref float wj = ref Unsafe.Add(ref column, j * hp);
+                c0 = S.MultiplyAdd(xj, S.Load(ref wj, 0), c0);              // z1 = w1 · x + b1
+                c1 = S.MultiplyAdd(xj, S.Load(ref wj, v), c1);
+                c2 = S.MultiplyAdd(xj, S.Load(ref wj, 2 * v), c2);
+                c3 = S.MultiplyAdd(xj, S.Load(ref wj, 3 * v), c3);
+            }
+
+            S.Store(c0, ref a, (nuint)h0); S.Store(c1, ref a, (nuint)h0 + v); S.Store(c2, ref a, (nuint)h0 + 2 * v); S.Store(c3, ref a, (nuint)h0 + 3 * v);
+        }
+
+        for (; h0 < hp; h0 += w)
+        {
+            ref float column = ref Unsafe.Add(ref w1t, h0);
+            TV c = S.Load(ref theta[p.OB1 + h0], 0);
+            for (int j = 0; j < d; j++)
+            {
+                c = S.MultiplyAdd(S.Broadcast(Unsafe.Add(ref x, j)), S.Load(ref Unsafe.Add(ref column, j * hp), 0), c);
+            }
+
+            S.Store(c, ref a, (nuint)h0);
+        }
+
+        Sigmoid(activations.AsSpan(0, hp));                                 // a1 = σ(z1)
+        ref float w2 = ref theta[p.OW2];
+        TV sum = S.Broadcast(0f);
+        for (int h = 0; h < hp; h += w)
+        {
+            sum = S.MultiplyAdd(S.Load(ref a, (nuint)h), S.Load(ref w2, (nuint)h), sum);
+        }
+
+        return S.Sum(sum) + theta[p.OB2];                                   // z2 = w2 · a1 + b2
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -44,4 +44,10 @@ public sealed class TinyNetModelParameters
     public Network ToNetwork() => Network.Clone();
 
     internal Network Network { get; }
+
+    /// <summary>
+    /// The float32 SIMD scorer of <see cref="Network"/>, created once; each cursor and row mapper scores through its own
+    /// <see cref="TinyNet.Scorer.Clone"/> (shared parameters, own buffers).
+    /// </summary>
+    internal Scorer Scorer => field ??= Network.CreateScorer();
 }

@@ -317,33 +317,33 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     /// <summary>Computes the score columns of one input row, once per row position.</summary>
     private sealed class RowScorer
     {
-        private readonly Network _network;
+        private readonly Scorer _scorer;
         private readonly string _featureColumnName;
         private readonly DataViewRow _input;
         private readonly ValueGetter<VBuffer<float>>? _features;
         private readonly float[] _dense;
         private VBuffer<float> _buffer;
         private long _position = long.MinValue;
-        private double _z2;
+        private float _z2;
 
         public RowScorer(TinyNetPredictionTransformer parent, DataViewRow input, bool anyScoreActive)
         {
-            _network = parent.Model.Network;
+            _scorer = parent.Model.Scorer.Clone();
             _featureColumnName = parent.FeatureColumnName;
             _input = input;
-            _dense = new float[_network.InputCount];
+            _dense = new float[parent.Model.InputCount];
             _features = anyScoreActive ? input.GetGetter<VBuffer<float>>(input.Schema[parent.FeatureColumnName]) : null;
         }
 
         /// <summary>The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel.</summary>
         public Delegate Getter(int k) => k switch
         {
-            0 => (ValueGetter<float>)((ref float v) => v = (float)Logit()),
+            0 => (ValueGetter<float>)((ref float v) => v = Logit()),
             1 => (ValueGetter<float>)((ref float v) => v = (float)Activations.Sigmoid(Logit())),
             _ => (ValueGetter<bool>)((ref bool v) => v = Activations.Sigmoid(Logit()) >= 0.5),
         };
 
-        private double Logit()
+        private float Logit()
         {
             long position = _input.Position;
             if (position != _position || position < 0)
@@ -359,7 +359,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 }
 
                 _buffer.CopyTo(_dense);
-                _z2 = _network.PredictLogit(_dense);
+                _z2 = _scorer.Logit(_dense);                // float32 SIMD, the training kernels' forward pass
                 _position = position;
             }
 

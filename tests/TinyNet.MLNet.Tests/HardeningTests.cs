@@ -103,6 +103,26 @@ public class HardeningTests
         Assert.Equal(Train(1, 7), Train(2, 7));               // an explicit seed wins over the context
     }
 
+    /// <summary>Issue 11: Transform and PredictionEngine score through the float32 SIMD kernels; they must equal the double reference.</summary>
+    [Fact]
+    public void Transform_and_prediction_engine_scores_equal_the_double_reference_within_float_rounding()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = RealData.BreastCancer(ml);
+        IDataView data = RealData.BreastCancerFeaturizer(ml, raw).Fit(raw).Transform(raw);
+        TinyNetPredictionTransformer model = ml.BinaryClassification.Trainers.TinyNet(numberOfIterations: 10).Fit(data);
+        Network reference = model.Model.ToNetwork();
+        float[][] features = [.. data.GetColumn<float[]>("Features")];
+        float[] scores = [.. model.Transform(data).GetColumn<float>("Score")];
+        float[] probabilities = [.. model.Transform(data).GetColumn<float>("Probability")];
+        double scale = 1 + reference.W2.Sum(Math.Abs) + Math.Abs(reference.B2);
+        for (int i = 0; i < features.Length; i++)
+        {
+            Assert.Equal(reference.PredictLogit(features[i]), scores[i], 2e-6 * scale);
+            Assert.Equal(reference.Predict(features[i]), probabilities[i], 2e-6 * scale);
+        }
+    }
+
     public sealed class Row
     {
         public bool Label { get; set; }
