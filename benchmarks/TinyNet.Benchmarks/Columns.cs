@@ -114,3 +114,55 @@ public sealed class RecordedColumn(string name, string legend) : IColumn
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 }
+
+/// <summary>A column computed from the case and its statistics.</summary>
+public class ComputedColumn(string name, string legend, Func<Summary, BenchmarkCase, string> value) : IColumn
+{
+    public string Id => "Computed" + name;
+
+    public string ColumnName => name;
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => false;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => legend;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => value(summary, benchmarkCase);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => value(summary, benchmarkCase);
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
+
+/// <summary>Seconds per epoch and GFLOP/s of a <see cref="TrainUserPath"/> case (one operation = a Train call of its epochs).</summary>
+public sealed class EpochColumn() : ComputedColumn("s/epoch (GFLOP/s)", "median Train time / epochs; 4·N·D·H per epoch", (summary, c) =>
+{
+    if (summary[c]?.ResultStatistics?.Median is not { } ns)
+    {
+        return "-";
+    }
+
+    (int d, int h) = UserPathTiming.Parse((string)c.Parameters["Shape"]);
+    double perEpoch = ns / 1e9 / TrainUserPath.Epochs;
+    return string.Create(CultureInfo.InvariantCulture, $"{perEpoch:F4} ({4.0 * TeacherData.N * d * h / perEpoch / 1e9:F1})");
+});
+
+/// <summary>The vector width the engine's kernels ran at (the runtime's switches are inherited by the benchmark process).</summary>
+public sealed class WidthColumn() : ComputedColumn("width", "the kernels' vector width", (_, _) => Kernels.Best.Width);
+
+/// <summary>The threads a step of the case's batch uses with Threads = 0 (as many as pay off).</summary>
+public sealed class ThreadsColumn() : ComputedColumn("threads", "threads a step uses with Threads = 0 (one per core; ≥ 64 rows and 2^18 multiply-adds each)", (_, c) =>
+{
+    (int d, int h) = UserPathTiming.Parse((string)c.Parameters["Shape"]);
+    int batch = Convert.ToInt32(c.Parameters["B"], CultureInfo.InvariantCulture);
+    return UserPathTiming.StepThreads(d, h, batch, 0).ToString(CultureInfo.InvariantCulture);
+});

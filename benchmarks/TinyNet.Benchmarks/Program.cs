@@ -3,6 +3,12 @@ using BenchmarkDotNet.Running;
 using TinyNet;
 using TinyNet.Benchmarks;
 
+if (args.Length > 0 && args[0] == "--user-path")
+{
+    UserPathTiming.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--quick-epoch")
 {
     // A plain stopwatch look at one configuration (not a benchmark): dotnet run -c Release -- --quick-epoch D H B engine

@@ -1,14 +1,12 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace TinyNet.Benchmarks;
 
 /// <summary>
 /// Seeded synthetic data: inputs uniform in [−1, 1], labels from a random teacher two-layer network with 16 sigmoid
 /// hidden units (weights ×4 so that it is far from linear) plus Gaussian noise; binary labels are the sign of the
-/// noisy output against its median.
+/// noisy output against its median. Shared (linked) with the TorchSharp peer, so both train on the same rows; the
+/// ML.NET view is in TeacherData.MLNet.cs.
 /// </summary>
-internal static class TeacherData
+internal static partial class TeacherData
 {
     public const int N = 100_000;
 
@@ -53,28 +51,5 @@ internal static class TeacherData
         }
 
         return (x, y);
-    }
-
-    /// <summary>The binary teacher data as an ML.NET view with Label (Boolean) and Features (Vector&lt;Single, 100&gt;).</summary>
-    public static IDataView View(MLContext ml, int n, int seed)
-    {
-        (float[] x, float[] y) = Generate(n, Row.Dimension, Head.BinaryClassification, seed);
-        var rows = new Row[n];
-        for (int i = 0; i < n; i++)
-        {
-            rows[i] = new Row { Label = y[i] == 1f, Features = x.AsSpan(i * Row.Dimension, Row.Dimension).ToArray() };
-        }
-
-        return ml.Data.LoadFromEnumerable(rows);
-    }
-
-    public sealed class Row
-    {
-        public const int Dimension = 100;
-
-        public bool Label { get; set; }
-
-        [VectorType(Dimension)]
-        public float[] Features { get; set; } = [];
     }
 }

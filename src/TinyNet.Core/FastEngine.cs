@@ -30,7 +30,6 @@ internal sealed class FastEngine : IEngine
     // Each step a second thread reads the updated w1 and hands back a gradient of the same size (D·H floats each way);
     // measured here, that costs more than it saves below about 64 rows per thread, whatever D and H.
     private const int MinRowsPerThread = 64;
-    private const int IdleSpins = 2000;     // about a millisecond of spinning before a worker sleeps
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
 
     private readonly Head _head;
@@ -42,17 +41,13 @@ internal sealed class FastEngine : IEngine
     private readonly float[] _theta, _grad, _m, _v;
     private readonly int[] _batchRows;
     private readonly Context[] _contexts;
-    private readonly Thread[] _workers;
+    private readonly StepWorkers _workers;
     private readonly float _l2;
     private long _step;
 
-    // Hand-off between the main thread and the workers: a generation counter bumped once per step.
-    private int _generation;
-    private volatile bool _disposed;
-    private DataSet? _jobData;
+    // The current step's job, read by every thread's share (StepWorkers.Run).
     private int _jobCount, _jobThreads;
     private float _jobInvN;
-    private Exception? _workerError;
 
     public FastEngine(Network initial, DataSet train, TrainerOptions options)
         : this(initial, train, options, Kernels.Best)
@@ -91,13 +86,7 @@ internal sealed class FastEngine : IEngine
             _contexts[t] = new Context(rows, _layout.Dp, _hp, _layout.Count);
         }
 
-        _workers = new Thread[threads - 1];
-        for (int t = 1; t < threads; t++)
-        {
-            int index = t;
-            _workers[t - 1] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"TinyNet worker {t}" };
-            _workers[t - 1].Start();
-        }
+        _workers = new StepWorkers(threads, Share);
     }
 
     public double Step(ReadOnlySpan<int> rows, double learningRate)
@@ -164,51 +153,18 @@ internal sealed class FastEngine : IEngine
         rows.CopyTo(_batchRows);
         int threads = ThreadsFor(n);
         float invN = _train.Weights is null ? 1f / n : (float)(1.0 / WeightSum(rows));
-        double lossSum;
-        if (threads == 1)
+        _jobCount = n;
+        _jobInvN = invN;
+        _jobThreads = threads;
+        _workers.Run(threads);
+
+        // Fixed-order reduction: thread 0 + thread 1 + ..., so the result depends only on the thread count.
+        double lossSum = _contexts[0].Loss;
+        _contexts[0].Grad.AsSpan().CopyTo(_grad);
+        for (int t = 1; t < threads; t++)
         {
-            lossSum = Partial(_contexts[0], _train, 0, n, invN);
-            _contexts[0].Grad.AsSpan().CopyTo(_grad);
-        }
-        else
-        {
-            _jobData = _train;
-            _jobCount = n;
-            _jobInvN = invN;
-            _jobThreads = threads;
-            int generation = Interlocked.Increment(ref _generation);
-            for (int t = 1; t < threads; t++)
-            {
-                if (Volatile.Read(ref _contexts[t].Sleeping) != 0)
-                {
-                    _contexts[t].Wake.Set();
-                }
-            }
-
-            Context main = _contexts[0];
-            main.Loss = Partial(main, _train, 0, Share(n, threads, 1), invN);
-            for (int t = 1; t < threads; t++)
-            {
-                var spinner = new SpinWait();
-                while (Volatile.Read(ref _contexts[t].Done) != generation)
-                {
-                    if (_workerError is not null)
-                    {
-                        throw new InvalidOperationException("A TinyNet worker thread failed.", _workerError);
-                    }
-
-                    spinner.SpinOnce(sleep1Threshold: -1);
-                }
-            }
-
-            // Fixed-order reduction: thread 0 + thread 1 + ..., so the result depends only on the thread count.
-            lossSum = main.Loss;
-            main.Grad.AsSpan().CopyTo(_grad);
-            for (int t = 1; t < threads; t++)
-            {
-                lossSum += _contexts[t].Loss;
-                TensorPrimitives.Add(_grad, _contexts[t].Grad, _grad);
-            }
+            lossSum += _contexts[t].Loss;
+            TensorPrimitives.Add(_grad, _contexts[t].Grad, _grad);
         }
 
         if (_l2 != 0)
@@ -246,30 +202,17 @@ internal sealed class FastEngine : IEngine
 
     public void CopyTo(Network network) => _layout.Read(_theta, network);
 
-    public void Dispose()
+    public void Dispose() => _workers.Dispose();
+
+    private int ThreadsFor(int n) => StepThreads(_contexts.Length, n, _layout.Dp, _hp);
+
+    /// <summary>
+    /// The threads one step of <paramref name="n"/> rows uses out of <paramref name="threads"/> started: as many as get at
+    /// least <see cref="MinRowsPerThread"/> rows and <see cref="MinWorkPerThread"/> multiply-adds each.
+    /// </summary>
+    internal static int StepThreads(int threads, int n, int dp, int hp)
     {
-        _disposed = true;
-        Interlocked.Increment(ref _generation);
-        for (int t = 1; t < _contexts.Length; t++)
-        {
-            _contexts[t].Wake.Set();
-        }
-
-        foreach (Thread worker in _workers)
-        {
-            worker.Join();
-        }
-
-        foreach (Context context in _contexts)
-        {
-            context.Wake.Dispose();
-        }
-    }
-
-    private int ThreadsFor(int n)
-    {
-        int threads = _contexts.Length;
-        while (threads > 1 && (n / threads < MinRowsPerThread || (long)(n / threads) * _layout.Dp * _hp < MinWorkPerThread))
+        while (threads > 1 && (n / threads < MinRowsPerThread || (long)(n / threads) * dp * hp < MinWorkPerThread))
         {
             threads--;
         }
@@ -277,59 +220,12 @@ internal sealed class FastEngine : IEngine
         return threads;
     }
 
-    private static int Share(int n, int threads, int t) => (int)((long)n * t / threads);
-
-    private void WorkerLoop(int t)
+    /// <summary>Thread <paramref name="t"/>'s share of the step: a contiguous slice of the batch's rows.</summary>
+    private void Share(int t)
     {
-        Context context = _contexts[t];
-        int seen = 0;
-        while (true)
-        {
-            // Spin briefly (steps follow each other within microseconds), then sleep so that an idle engine
-            // (a batch too small to split, validation, the caller's own work) leaves the core alone.
-            var spinner = new SpinWait();
-            int generation;
-            while ((generation = Volatile.Read(ref _generation)) == seen)
-            {
-                if (spinner.Count < IdleSpins)
-                {
-                    spinner.SpinOnce(sleep1Threshold: -1);
-                    continue;
-                }
-
-                context.Wake.Reset();
-                Interlocked.Exchange(ref context.Sleeping, 1);
-                if (Volatile.Read(ref _generation) == seen)
-                {
-                    context.Wake.Wait();
-                }
-
-                Interlocked.Exchange(ref context.Sleeping, 0);
-            }
-
-            seen = generation;
-            if (_disposed)
-            {
-                return;
-            }
-
-            try
-            {
-                if (t < _jobThreads)
-                {
-                    int start = Share(_jobCount, _jobThreads, t);
-                    int end = Share(_jobCount, _jobThreads, t + 1);
-                    context.Loss = Partial(context, _jobData!, start, end - start, _jobInvN);
-                }
-            }
-            catch (Exception e)
-            {
-                _workerError = e;
-                return;
-            }
-
-            Volatile.Write(ref context.Done, generation);
-        }
+        int start = (int)((long)_jobCount * t / _jobThreads);
+        int end = (int)((long)_jobCount * (t + 1) / _jobThreads);
+        _contexts[t].Loss = Partial(_contexts[t], _train, start, end - start, _jobInvN);
     }
 
     /// <summary>
@@ -456,9 +352,6 @@ internal sealed class FastEngine : IEngine
         public readonly float[] A = new float[rows * hp];
         public readonly float[] Z2 = new float[rows];
         public readonly float[] Grad = new float[count];
-        public readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
         public double Loss;
-        public int Done;
-        public int Sleeping;
     }
 }

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+
+namespace TinyNet.Benchmarks;
+
+/// <summary>
+/// The path users run: <see cref="Trainer.Train(DataSet, TrainerOptions, DataSet?, IProgress{TrainingProgress}?, CancellationToken)"/>
+/// with shuffled epochs, plain SGD, binary head, N = 100,000 teacher rows, default threads (0: as many as pay off). One
+/// benchmark operation is a whole Train call of <see cref="Epochs"/> epochs; the columns divide by it.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class TrainUserPath
+{
+    public const int Epochs = 3;
+    private DataSet _data = null!;
+    private TrainerOptions _options = null!;
+
+    [Params("10x8", "10x64", "100x64", "100x256")]
+    public string Shape { get; set; } = "100x256";
+
+    [Params(1, 32, 256, 4096)]
+    public int B { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (int d, int h) = UserPathTiming.Parse(Shape);
+        _data = TeacherData.Create(TeacherData.N, d, Head.BinaryClassification, seed: 1);
+        _options = UserPathTiming.Options(h, B, Epochs, threads: 0);
+    }
+
+    [Benchmark]
+    public TrainingResult Train() => Trainer.Train(_data, _options);
+
+    private sealed class Config : ManualConfig
+    {
+        public Config() => AddColumn(new EpochColumn(), new WidthColumn(), new ThreadsColumn());
+    }
+}
+
+/// <summary>
+/// A stopwatch timing of the user path, one configuration per process, for the peer comparison script
+/// (benchmarks/compare-peers.sh) which runs it beside the TorchSharp peer: <c>--user-path D H B threads epochs repeats</c>.
+/// Prints one line: "tinynet WIDTH threads=T D=.. H=.. B=..: median S s/epoch".
+/// </summary>
+internal static class UserPathTiming
+{
+    public static (int D, int H) Parse(string shape)
+    {
+        string[] parts = shape.Split('x');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    public static TrainerOptions Options(int h, int batch, int epochs, int threads) => new()
+    {
+        Head = Head.BinaryClassification, HiddenUnits = h, BatchSize = batch, Optimizer = Optimizer.Sgd, LearningRate = 1e-3,
+        Epochs = epochs, Shuffle = true, Threads = threads, Seed = 2,
+    };
+
+    /// <summary>The threads one step uses for this shape, batch and thread option.</summary>
+    public static int StepThreads(int d, int h, int batch, int threads) =>
+        FastEngine.StepThreads(FastEngine.ThreadsFor(threads, batch), batch, ParameterLayout.RoundUp(d, ParameterLayout.RowTile), ParameterLayout.RoundUp(h, ParameterLayout.Lanes));
+
+    public static void Run(string[] args)
+    {
+        int d = int.Parse(args[1], CultureInfo.InvariantCulture), h = int.Parse(args[2], CultureInfo.InvariantCulture);
+        int batch = int.Parse(args[3], CultureInfo.InvariantCulture), threads = int.Parse(args[4], CultureInfo.InvariantCulture);
+        int epochs = int.Parse(args[5], CultureInfo.InvariantCulture), repeats = int.Parse(args[6], CultureInfo.InvariantCulture);
+        DataSet data = TeacherData.Create(TeacherData.N, d, Head.BinaryClassification, seed: 1);
+        Trainer.Train(data, Options(h, batch, 1, threads));                          // warm-up: JIT, first touches
+        var perEpoch = new List<double>();
+        for (int r = 0; r < repeats; r++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            Trainer.Train(data, Options(h, batch, epochs, threads));
+            perEpoch.Add(stopwatch.Elapsed.TotalSeconds / epochs);
+        }
+
+        perEpoch.Sort();
+        double median = perEpoch[perEpoch.Count / 2];
+        int used = StepThreads(d, h, batch, threads);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} B={batch}: median {median:F4} s/epoch, min {perEpoch[0]:F4}, {4.0 * TeacherData.N * d * h / median / 1e9:F1} GFLOP/s"));
+    }
+}

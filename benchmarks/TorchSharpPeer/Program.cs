@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using TinyNet;
+using TinyNet.Benchmarks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// The TorchSharp peer: the same teacher data as TinyNet's user-path timing, trained as a TorchSharp user would —
+// nn.Linear, nn.Sigmoid, nn.Linear, BCEWithLogitsLoss, optim.SGD, a randperm per epoch.
+// Usage: TorchSharpPeer D H B threads epochs repeats. Prints "torchsharp threads=T D=.. H=.. B=..: median S s/epoch".
+NativeFix.LoadShim();
+int d = int.Parse(args[0], CultureInfo.InvariantCulture), h = int.Parse(args[1], CultureInfo.InvariantCulture);
+int batch = int.Parse(args[2], CultureInfo.InvariantCulture), threads = int.Parse(args[3], CultureInfo.InvariantCulture);
+int epochs = int.Parse(args[4], CultureInfo.InvariantCulture), repeats = int.Parse(args[5], CultureInfo.InvariantCulture);
+torch.set_num_threads(threads);
+torch.manual_seed(2);
+
+(float[] xs, float[] ys) = TeacherData.Generate(TeacherData.N, d, Head.BinaryClassification, seed: 1);
+Tensor x = torch.tensor(xs, [TeacherData.N, d]);
+Tensor y = torch.tensor(ys, [TeacherData.N, 1]);
+var model = nn.Sequential(("hidden", nn.Linear(d, h)), ("sigmoid", nn.Sigmoid()), ("output", nn.Linear(h, 1)));
+var loss = nn.BCEWithLogitsLoss();
+var optimizer = optim.SGD(model.parameters(), learningRate: 1e-3);
+
+void Epoch()
+{
+    using var scope = torch.NewDisposeScope();
+    Tensor order = torch.randperm(TeacherData.N);
+    for (long start = 0; start < TeacherData.N; start += batch)
+    {
+        using var step = torch.NewDisposeScope();
+        Tensor rows = order.narrow(0, start, Math.Min(batch, TeacherData.N - start));
+        optimizer.zero_grad();
+        Tensor l = loss.forward(model.forward(x.index_select(0, rows)), y.index_select(0, rows));
+        l.backward();
+        optimizer.step();
+    }
+}
+
+Epoch();                                                   // warm-up
+var perEpoch = new List<double>();
+for (int r = 0; r < repeats; r++)
+{
+    var stopwatch = Stopwatch.StartNew();
+    for (int e = 0; e < epochs; e++)
+    {
+        Epoch();
+    }
+
+    perEpoch.Add(stopwatch.Elapsed.TotalSeconds / epochs);
+}
+
+perEpoch.Sort();
+double median = perEpoch[perEpoch.Count / 2];
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"torchsharp threads={threads} D={d} H={h} B={batch}: median {median:F4} s/epoch, min {perEpoch[0]:F4}, {4.0 * TeacherData.N * d * h / median / 1e9:F1} GFLOP/s"));
+
+/// <summary>Loads the GLIBCXX_3.4.32 shim (built next to the program by native-fix) before TorchSharp's native library.</summary>
+internal static class NativeFix
+{
+    [DllImport("libc", EntryPoint = "dlopen")]
+    private static extern IntPtr DlOpen(string path, int flags);
+
+    public static void LoadShim()
+    {
+        string shim = Path.Combine(AppContext.BaseDirectory, "libglibcxx_shim.so");
+        if (File.Exists(shim) && DlOpen(shim, 0x2 | 0x100) == IntPtr.Zero)
+        {
+            throw new InvalidOperationException($"could not load {shim}");
+        }
+    }
+}
