@@ -16,7 +16,7 @@ export MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=134217728
 dotnet build -c Release benchmarks/TinyNet.Benchmarks -v q -nologo >/dev/null
 dotnet build -c Release benchmarks/TorchSharpPeer -v q -nologo >/dev/null
 tiny="benchmarks/TinyNet.Benchmarks/bin/Release/net10.0/TinyNet.Benchmarks.dll"
-torch="benchmarks/TorchSharpPeer/bin/Release/net10.0/linux-x64/TorchSharpPeer.dll"
+torch="benchmarks/TorchSharpPeer/bin/Release/net10.0/TorchSharpPeer.dll"
 
 echo "# $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, avx512f: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)"
 for shape in "10 8" "10 64" "100 64" "100 256"; do

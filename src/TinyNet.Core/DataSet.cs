@@ -201,6 +201,36 @@ public sealed class DataSet
         }
     }
 
+    /// <summary>
+    /// At most <paramref name="maxRows"/> rows spread evenly over the data (rows ⌊k·N / maxRows⌋), copied; the data itself
+    /// when it is no larger, or when the sampled rows' weights are all 0.
+    /// </summary>
+    internal DataSet Subsample(int maxRows)
+    {
+        if (RowCount <= maxRows)
+        {
+            return this;
+        }
+
+        int d = ColumnCount;
+        var x = new float[(long)maxRows * d];
+        var y = new float[maxRows];
+        float[]? s = Weights is null ? null : new float[maxRows];
+        ReadOnlySpan<float> features = Features.Span, labels = Labels.Span;
+        for (int k = 0; k < maxRows; k++)
+        {
+            int row = (int)((long)k * RowCount / maxRows);
+            features.Slice(row * d, d).CopyTo(x.AsSpan(k * d, d));
+            y[k] = labels[row];
+            if (s is not null)
+            {
+                s[k] = Weights!.Value.Span[row];
+            }
+        }
+
+        return s is not null && !s.AsSpan().ContainsAnyExcept(0f) ? this : new DataSet(x, maxRows, d, y, s);
+    }
+
     /// <summary>Σ sᵢ, the total sample weight: N without weights.</summary>
     public double WeightSum
     {

@@ -184,6 +184,8 @@ internal sealed class FastEngine : IEngine
     {
         Context context = _contexts[0];
         int capacity = context.Z2.Length;
+        ReadOnlySpan<float> labels = data.Labels.Span;
+        ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
         double sum = 0;
         for (int start = 0; start < data.RowCount; start += capacity)
         {
@@ -192,8 +194,8 @@ internal sealed class FastEngine : IEngine
             _kernels.Forward(_layout, _theta, context.X, context.A, context.Z2, rows);
             for (int b = 0; b < count; b++)
             {
-                float s = data.Weights is { } w ? w.Span[start + b] : 1f;
-                sum += s * Losses.Loss(_head, data.Labels.Span[start + b], context.Z2[b]);
+                float s = weights.IsEmpty ? 1f : weights[start + b];
+                sum += s * Losses.Loss(_head, labels[start + b], context.Z2[b]);
             }
         }
 

@@ -69,10 +69,14 @@ public static class Trainer
             : new FastEngine(initial, train, options);
 
         // The divergence rule (see TrainingDivergedException): no epoch may end more than DivergenceFactor times worse
-        // than the better-known of two baselines, the starting network and the best constant prediction.
+        // than the larger of two baselines, the starting network's loss and the best constant prediction's. The
+        // network's losses are measured on an even sample of the training rows (the rule needs an order of magnitude,
+        // not digits), so that the check costs a small fixed amount whatever N.
         double trainWeight = train.WeightSum;
         double validationWeight = validation?.WeightSum ?? 1;
-        double baseline = Math.Max(Math.Max(engine.LossSum(train) / trainWeight, ConstantPredictionLoss(train, initial.Head)), 1e-12);
+        DataSet probe = train.Subsample(DivergenceSampleRows);
+        double probeWeight = probe.WeightSum;
+        double baseline = Math.Max(Math.Max(engine.LossSum(probe) / probeWeight, ConstantPredictionLoss(train, initial.Head)), 1e-12);
         double limit = DivergenceFactor * baseline;
 
         int n = train.RowCount;
@@ -166,7 +170,7 @@ public static class Trainer
         if (best is null)
         {
             // The epoch losses were measured before each step: check the parameters actually returned, after the last step.
-            double last = engine.LossSum(train) / trainWeight;
+            double last = engine.LossSum(probe) / probeWeight;
             if (!(last <= limit))
             {
                 throw new TrainingDivergedException(trainingLoss.Count, options.LearningRate, last, baseline);
@@ -182,6 +186,9 @@ public static class Trainer
     /// network's loss and the best constant prediction's loss ends training with a <see cref="TrainingDivergedException"/>.
     /// </summary>
     public const double DivergenceFactor = 10;
+
+    /// <summary>The divergence rule measures the network's loss on at most this many training rows, spread evenly.</summary>
+    public const int DivergenceSampleRows = 4096;
 
     /// <summary>
     /// The mean loss of the best constant prediction on <paramref name="data"/>: for regression ½ × the (weighted) variance

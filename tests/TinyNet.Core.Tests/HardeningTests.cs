@@ -151,3 +151,24 @@ public class HardeningTests
         Assert.Equal(Math.Min(Environment.ProcessorCount, 3), FastEngine.ThreadsFor(0, 3));   // never more than the batch's rows
     }
 }
+
+public class SubsampleTests
+{
+    [Fact]
+    public void A_subsample_spreads_its_rows_evenly_and_keeps_weights()
+    {
+        float[] x = [.. Enumerable.Range(0, 10).Select(i => (float)i)];
+        DataSet data = DataSet.FromRowMajor(x, 1, x, [.. x.Select(v => v + 1)]);
+        DataSet sample = data.Subsample(4);
+        Assert.Equal([0f, 2f, 5f, 7f], sample.Features.ToArray());             // rows ⌊k·10/4⌋
+        Assert.Equal([1f, 3f, 6f, 8f], sample.Weights!.Value.ToArray());
+        Assert.Same(data, data.Subsample(10));
+    }
+
+    [Fact]
+    public void A_subsample_whose_weights_are_all_zero_falls_back_to_the_data()
+    {
+        DataSet data = DataSet.FromRowMajor(new float[4], 1, new float[4], [0, 1, 0, 1]);
+        Assert.Same(data, data.Subsample(2));                                  // rows 0 and 2 weigh 0
+    }
+}
