@@ -322,9 +322,6 @@ internal sealed class FastEngine : IEngine
         }
     }
 
-    /// <summary>σ over <paramref name="z"/> in place, with the kernels of the widest accelerated width (length a multiple of 16).</summary>
-    internal static void SigmoidInPlace(Span<float> z) => Kernels.Best.Sigmoid(z);
-
     /// <summary>
     /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and
     /// ℓ = y softplus(−z2) + (1 − y) softplus(z2) (the forms of <see cref="Activations"/> and <see cref="Losses"/>), sharing one e^(−|z2|).
