@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -45,9 +44,12 @@ internal sealed class FastEngine : IEngine
     private readonly float _l2;
     private long _step;
 
-    // The current step's job, read by every thread's share (StepWorkers.Run).
-    private int _jobCount, _jobThreads;
+    // The current step's job, read by every thread's share (StepWorkers.Run): phase 1 computes each thread's gradient
+    // over its rows; phase 2 adds the thread gradients up (in thread order), adds λθ and updates θ, each thread a slice.
+    private bool _reducePhase, _updateInPhase2;
+    private int _jobCount, _jobThreads, _reduceSlices;
     private float _jobInvN;
+    private UpdateStep _update;
 
     public FastEngine(Network initial, DataSet train, TrainerOptions options)
         : this(initial, train, options, Kernels.Best)
@@ -86,7 +88,7 @@ internal sealed class FastEngine : IEngine
             _contexts[t] = new Context(rows, _layout.Dp, _hp, _layout.Count);
         }
 
-        _workers = new StepWorkers(threads, Share);
+        _workers = new StepWorkers(threads, Job);
     }
 
     public double Step(ReadOnlySpan<int> rows, double learningRate)
@@ -96,10 +98,19 @@ internal sealed class FastEngine : IEngine
             return 0;   // a batch of zero-weight rows carries no information: no step (J would be 0/0)
         }
 
-        double lossSum = ComputeGradient(rows);
-        Update(learningRate);
-        return lossSum;
+        _step++;
+        _update = UpdateStepFor(learningRate);
+        return Run(rows, update: true);
     }
+
+    /// <summary>
+    /// Below this many gradient floats to add up ((threads − 1) × parameters), one thread reduces and updates: the
+    /// extra hand-off to split the work costs more than the work. Internal so that tests can force the split.
+    /// </summary>
+    internal long ParallelReduceMinimum { get; set; } = 1 << 16;
+
+    /// <summary>The threads the last step's reduction and update were split over.</summary>
+    internal int ReduceSlices => _reduceSlices;
 
     /// <summary>The number of threads the engine holds (the option, clamped to the cores and the batch).</summary>
     internal int ThreadCount => _contexts.Length;
@@ -147,33 +158,35 @@ internal sealed class FastEngine : IEngine
     /// Fills the gradient of J = (Σ sᵢ ℓᵢ) / (Σ sᵢ) + (λ/2)‖w‖² for the given rows and returns Σ sᵢ ℓᵢ
     /// (Σ sᵢ = B without weights). The rows' weights must not sum to 0.
     /// </summary>
-    internal double ComputeGradient(ReadOnlySpan<int> rows)
+    internal double ComputeGradient(ReadOnlySpan<int> rows) => Run(rows, update: false);
+
+    /// <summary>
+    /// Phase 1: each thread's forward and backward pass over its share of the rows. Phase 2: the thread gradients added
+    /// up in thread order (a fixed-order reduction, so the result depends only on the thread count), λθ added, and, when
+    /// <paramref name="update"/>, the optimiser step; split over the threads in slices of θ when that pays, which gives
+    /// the same bits as one thread (every element sees the same operations in the same order).
+    /// </summary>
+    private double Run(ReadOnlySpan<int> rows, bool update)
     {
         int n = rows.Length;
         rows.CopyTo(_batchRows);
         int threads = ThreadsFor(n);
-        float invN = _train.Weights is null ? 1f / n : (float)(1.0 / WeightSum(rows));
         _jobCount = n;
-        _jobInvN = invN;
+        _jobInvN = _train.Weights is null ? 1f / n : (float)(1.0 / WeightSum(rows));
         _jobThreads = threads;
+        _reducePhase = false;
         _workers.Run(threads);
 
-        // Fixed-order reduction: thread 0 + thread 1 + ..., so the result depends only on the thread count.
-        double lossSum = _contexts[0].Loss;
-        _contexts[0].Grad.AsSpan().CopyTo(_grad);
-        for (int t = 1; t < threads; t++)
+        double lossSum = 0;
+        for (int t = 0; t < threads; t++)
         {
             lossSum += _contexts[t].Loss;
-            TensorPrimitives.Add(_grad, _contexts[t].Grad, _grad);
         }
 
-        if (_l2 != 0)
-        {
-            // ∂/∂w of (λ/2)‖w‖² = λ w, on w1 and w2 only (the padding is zero, so it stays zero).
-            TensorPrimitives.MultiplyAdd(_theta.AsSpan(0, _oB1), _l2, _grad.AsSpan(0, _oB1), _grad.AsSpan(0, _oB1));
-            TensorPrimitives.MultiplyAdd(_theta.AsSpan(_oW2, _hp), _l2, _grad.AsSpan(_oW2, _hp), _grad.AsSpan(_oW2, _hp));
-        }
-
+        _reducePhase = true;
+        _updateInPhase2 = update;
+        _reduceSlices = threads > 1 && (long)(threads - 1) * _layout.Count >= ParallelReduceMinimum ? threads : 1;
+        _workers.Run(_reduceSlices);
         return lossSum;
     }
 
@@ -220,6 +233,60 @@ internal sealed class FastEngine : IEngine
         }
 
         return threads;
+    }
+
+    private void Job(int t)
+    {
+        if (_reducePhase)
+        {
+            ReduceAndUpdate(t);
+        }
+        else
+        {
+            Share(t);
+        }
+    }
+
+    /// <summary>
+    /// Thread <paramref name="t"/>'s slice of phase 2: θ[lo, hi) (multiples of 16): grad = Σ thread gradients in thread
+    /// order, + λθ on w1 and w2 (not the biases; the padding is zero, so it stays zero), then the update.
+    /// </summary>
+    private void ReduceAndUpdate(int t)
+    {
+        int count = _layout.Count, lanes = ParameterLayout.Lanes;
+        int lo = (int)((long)count / lanes * t / _reduceSlices) * lanes;
+        int hi = (int)((long)count / lanes * (t + 1) / _reduceSlices) * lanes;
+        if (hi <= lo)
+        {
+            return;
+        }
+
+        Array.Copy(_contexts[0].Grad, lo, _grad, lo, hi - lo);
+        for (int u = 1; u < _jobThreads; u++)
+        {
+            _kernels.Add(_contexts[u].Grad, _grad, lo, hi - lo);
+        }
+
+        if (_l2 != 0)
+        {
+            AddL2(lo, hi, 0, _oB1);
+            AddL2(lo, hi, _oW2, _oW2 + _hp);
+        }
+
+        if (_updateInPhase2)
+        {
+            _kernels.Update(_update, _theta, _grad, _m, _v, lo, hi - lo);
+        }
+    }
+
+    /// <summary>λθ added to the gradient on the intersection of [lo, hi) with the weights' range [from, to).</summary>
+    private void AddL2(int lo, int hi, int from, int to)
+    {
+        int start = Math.Max(lo, from), end = Math.Min(hi, to);
+        if (end > start)
+        {
+            _kernels.AddL2(_theta, _grad, _l2, start, end - start);
+        }
     }
 
     /// <summary>Thread <paramref name="t"/>'s share of the step: a contiguous slice of the batch's rows.</summary>
@@ -296,31 +363,15 @@ internal sealed class FastEngine : IEngine
         return RoundUp(count, RowTile);
     }
 
-    /// <summary>θ ← θ − lr · g (errata E7: lr on every parameter), or momentum, or Adam; over the flat vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // SIMD kernels: fully optimised from the first call, no tiering
-    private void Update(double learningRate)
-    {
-        _step++;
-        float lr = (float)learningRate;
-        switch (_options.Optimizer)
-        {
-            case Optimizer.Sgd:
-                TensorPrimitives.MultiplyAdd(_grad, -lr, _theta, _theta);
-                break;
-            case Optimizer.Momentum:
-                TensorPrimitives.Multiply(_m, (float)_options.Momentum, _m);
-                TensorPrimitives.MultiplyAdd(_grad, -lr, _m, _m);
-                TensorPrimitives.Add(_theta, _m, _theta);
-                break;
-            default:
-                var step = new AdamStep(
-                    (float)_options.Beta1, (float)_options.Beta2, (float)(1 - _options.Beta1), (float)(1 - _options.Beta2),
-                    (float)(1 / (1 - Math.Pow(_options.Beta1, _step))), (float)(1 / (1 - Math.Pow(_options.Beta2, _step))),
-                    (float)_options.Epsilon, lr);
-                _kernels.Adam(_theta, _grad, _m, _v, step);
-                break;
-        }
-    }
+    /// <summary>
+    /// The constants of this step's update: θ ← θ − lr · g (errata E7: lr on every parameter), or momentum, or Adam with
+    /// its bias corrections for step <see cref="_step"/>.
+    /// </summary>
+    private UpdateStep UpdateStepFor(double learningRate) => new(
+        _options.Optimizer, (float)learningRate, (float)_options.Momentum,
+        (float)_options.Beta1, (float)_options.Beta2, (float)(1 - _options.Beta1), (float)(1 - _options.Beta2),
+        (float)(1 / (1 - Math.Pow(_options.Beta1, _step))), (float)(1 / (1 - Math.Pow(_options.Beta2, _step))),
+        (float)_options.Epsilon);
 
     /// <summary>
     /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and

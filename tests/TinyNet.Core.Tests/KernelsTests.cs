@@ -110,3 +110,44 @@ public class KernelsTests
         }
     }
 }
+
+/// <summary>Issue 11: the reduction and the update split over the threads give the same bits as one thread doing them.</summary>
+public class ParallelUpdateTests
+{
+    [Theory]
+    [InlineData(Optimizer.Sgd)]
+    [InlineData(Optimizer.Momentum)]
+    [InlineData(Optimizer.Adam)]
+    public void Splitting_the_reduction_and_update_over_threads_changes_no_bit(Optimizer optimizer)
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            return;   // one core: the engine never starts a second thread, so there is nothing to split
+        }
+
+        DataSet data = TestData.Teacher(512, 61, Head.BinaryClassification, seed: 4, weights: true);
+        Network start = Network.CreateRandom(61, 70, Head.BinaryClassification, seed: 9);
+        var options = new TrainerOptions { Head = Head.BinaryClassification, Optimizer = optimizer, BatchSize = 256, Threads = 2, L2Regularization = 0.01, LearningRate = 0.01 };
+        Network Train(long minimum)
+        {
+            using var engine = new FastEngine(start, data, options) { ParallelReduceMinimum = minimum };
+            int[] rows = [.. Enumerable.Range(0, 512).Reverse()];
+            for (int i = 0; i < 10; i++)
+            {
+                engine.Step(rows.AsSpan(i % 2 * 256, 256), 0.01);
+            }
+
+            Assert.Equal(minimum == 0 ? 2 : 1, engine.ReduceSlices);       // the split really happened (or not)
+
+            Network result = start.Clone();
+            engine.CopyTo(result);
+            return result;
+        }
+
+        Network split = Train(minimum: 0), single = Train(minimum: long.MaxValue);
+        Assert.Equal(single.W1, split.W1);
+        Assert.Equal(single.B1, split.B1);
+        Assert.Equal(single.W2, split.W2);
+        Assert.Equal(single.B2, split.B2);
+    }
+}
