@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace TinyNet;
 
@@ -18,8 +17,9 @@ namespace TinyNet;
 /// Δ1     = δ2 w2ᵀ ⊙ A ⊙ (1 − A)             (in place over A)
 /// ∂J/∂b1 = Σ Δ1,   ∂J/∂w1ᵀ = Xᵀ Δ1           (4-row register tiles)
 /// </code>
-/// into its own gradient buffer; the buffers are then added in thread order (a fixed-order reduction, so the same
-/// thread count gives bit-identical results) and the main thread applies the update. Nothing is allocated per step.
+/// into its own gradient buffer (phase 1); then the buffers are added in thread order (a fixed-order reduction, so the
+/// same thread count gives bit-identical results), λθ is added and the update applied (phase 2, split over the threads in
+/// slices of θ when there is enough to split). Nothing is allocated per step.
 /// </para>
 /// </summary>
 internal sealed class FastEngine : IEngine
