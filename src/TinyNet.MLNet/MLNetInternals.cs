@@ -90,7 +90,7 @@ internal static class MLNetInternals
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            throw new InvalidDataException($"This is not a TinyNet model, or its header is damaged: {e.InnerException.Message}", e.InnerException);
+            throw new InvalidDataException($"This is not a TinyNet model, or its header is damaged: {e.InnerException.Message}");   // no inner: the base exception stays TinyNet's
         }
 
         return LoadReader(ctx);

@@ -142,7 +142,9 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException("The TinyNet model payload is truncated.", e);
+            // No inner exception: the user's GetBaseException() (ML.NET wraps loaders in TargetInvocationException) must be
+            // TinyNet's message, not the reader's.
+            throw new InvalidDataException($"The TinyNet model payload is truncated ({e.Message})");
         }
     }
 
@@ -210,7 +212,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"The TinyNet model payload is damaged: {e.Message}", e);
+            throw new InvalidDataException($"The TinyNet model payload is damaged: {e.Message}");   // no inner: see Create
         }
     }
 

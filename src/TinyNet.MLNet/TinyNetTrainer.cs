@@ -45,9 +45,18 @@ public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransform
         DataSet trainSet = Rescale(train.Data, mean, std);
         DataSet? validationSet = validation is null ? null : Rescale(validation.Data, mean, std);
 
+        // Features: train on (x − μ) / σ per column, then fold the transform into w1 and b1 (FeatureScaling).
+        FeatureScaling? scaling = _options.StandardizeFeatures ? FeatureScaling.Of(trainSet) : null;
+        if (scaling is not null)
+        {
+            trainSet = scaling.Apply(trainSet);
+            validationSet = validationSet is null ? null : scaling.Apply(validationSet);
+        }
+
         var progress = new LoggingProgress(ch, _options.Progress);
         TrainingResult result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
         Network network = result.Network;
+        scaling?.FoldInto(network);
         if (std != 1f || mean != 0f)
         {
             for (int h = 0; h < network.HiddenCount; h++)

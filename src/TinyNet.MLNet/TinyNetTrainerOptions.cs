@@ -1,8 +1,8 @@
 namespace TinyNet.MLNet;
 
 /// <summary>
-/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. Like SDCA and L-BFGS,
-/// TinyNet is trained by gradient steps: normalise the features first (for example <c>NormalizeMeanVariance</c>).
+/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. TinyNet standardises
+/// its features itself (<see cref="StandardizeFeatures"/>), so any normaliser before it, or none, gives the same model.
 /// </summary>
 public abstract class TinyNetTrainerOptions
 {
@@ -58,6 +58,17 @@ public abstract class TinyNetTrainerOptions
     /// batch); more than the processor count is clamped to it. Default 0.
     /// </summary>
     public int NumberOfThreads { get; set; }
+
+    /// <summary>
+    /// Standardise every feature while training, (x − μ) / σ with the training rows' mean and standard deviation, and fold
+    /// that transform into w1 and b1 afterwards, so the saved model is the notes' network on the features as given and
+    /// scoring costs nothing extra. This makes TinyNet insensitive to how the features were scaled: ML.NET's default
+    /// <c>NormalizeMeanVariance</c> scales without centring (<c>fixZero: true</c>), which drives sigmoid hidden units into
+    /// saturation when a feature's mean is large; with this on, that pipeline, <c>fixZero: false</c>,
+    /// <c>NormalizeMinMax</c> and no normaliser at all train (nearly) the same model. A constant column is only centred
+    /// (σ taken as 1). Default true; false trains on the features exactly as given.
+    /// </summary>
+    public bool StandardizeFeatures { get; set; } = true;
 
     /// <summary>
     /// Skip rows whose features, label or weight are missing (NaN) and count them in the log, instead of failing with
