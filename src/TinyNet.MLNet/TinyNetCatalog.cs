@@ -6,7 +6,7 @@ namespace TinyNet.MLNet;
 /// <summary>TinyNet in ML.NET's catalogs: <c>mlContext.BinaryClassification.Trainers.TinyNet(...)</c> and <c>mlContext.Regression.Trainers.TinyNet(...)</c>.</summary>
 public static class TinyNetCatalog
 {
-    /// <summary>A TinyNet binary classifier (sigmoid output, log-loss). Normalise the features first.</summary>
+    /// <summary>A TinyNet binary classifier (sigmoid output, log-loss). It standardises its features itself; any normaliser before it, or none, gives the same model.</summary>
     /// <param name="catalog">The binary classification trainers.</param>
     /// <param name="labelColumnName">The label column (Boolean).</param>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
@@ -33,7 +33,7 @@ public static class TinyNetCatalog
         return new TinyNetBinaryTrainer(env, options);
     }
 
-    /// <summary>A TinyNet regressor (identity output, squared error). Normalise the features first.</summary>
+    /// <summary>A TinyNet regressor (identity output, squared error). It standardises its features (and label) itself.</summary>
     /// <param name="catalog">The regression trainers.</param>
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
