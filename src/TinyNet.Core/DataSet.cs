@@ -14,6 +14,7 @@ public sealed class DataSet
         ColumnCount = columnCount;
         Labels = labels;
         Weights = weights;
+        WeightSum = weights is { } s ? Sum(s.Span) : rowCount;
     }
 
     /// <summary>N rows × D columns, row-major: row i is <c>Features[i * D .. (i + 1) * D]</c>.</summary>
@@ -87,6 +88,29 @@ public sealed class DataSet
         }
 
         return new DataSet(Features, RowCount, ColumnCount, labels, Weights);
+    }
+
+    /// <summary>
+    /// The same labels and weights with other features of the same shape (for example standardised ones); labels and
+    /// weights are shared, not copied. Checks that every feature is finite.
+    /// </summary>
+    public DataSet WithFeatures(float[] features)
+    {
+        if (features.Length != Features.Length)
+        {
+            throw new ArgumentException($"features holds {features.Length} values; pass {Features.Length} (N × D).", nameof(features));
+        }
+
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                throw new ArgumentException(
+                    $"features: row {i / ColumnCount}, column {i % ColumnCount} is {features[i]}; every feature must be a finite number.", nameof(features));
+            }
+        }
+
+        return new DataSet(features, RowCount, ColumnCount, Labels, Weights);
     }
 
     /// <summary>Data from one array per row. Copies the rows; every row must have the same length.</summary>
@@ -216,7 +240,7 @@ public sealed class DataSet
         var x = new float[(long)maxRows * d];
         var y = new float[maxRows];
         float[]? s = Weights is null ? null : new float[maxRows];
-        ReadOnlySpan<float> features = Features.Span, labels = Labels.Span;
+        ReadOnlySpan<float> features = Features.Span, labels = Labels.Span, weights = Weights is { } w ? w.Span : default;
         for (int k = 0; k < maxRows; k++)
         {
             int row = (int)((long)k * RowCount / maxRows);
@@ -224,7 +248,7 @@ public sealed class DataSet
             y[k] = labels[row];
             if (s is not null)
             {
-                s[k] = Weights!.Value.Span[row];
+                s[k] = weights[row];
             }
         }
 
@@ -232,22 +256,16 @@ public sealed class DataSet
     }
 
     /// <summary>Σ sᵢ, the total sample weight: N without weights.</summary>
-    public double WeightSum
+    public double WeightSum { get; }
+
+    private static double Sum(ReadOnlySpan<float> values)
     {
-        get
+        double sum = 0;
+        foreach (float v in values)
         {
-            if (Weights is not { } weights)
-            {
-                return RowCount;
-            }
-
-            double sum = 0;
-            foreach (float w in weights.Span)
-            {
-                sum += w;
-            }
-
-            return sum;
+            sum += v;
         }
+
+        return sum;
     }
 }

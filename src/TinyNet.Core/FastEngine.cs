@@ -93,14 +93,15 @@ internal sealed class FastEngine : IEngine
 
     public double Step(ReadOnlySpan<int> rows, double learningRate)
     {
-        if (WeightSum(rows) == 0)
+        double weightSum = WeightSum(rows);
+        if (weightSum == 0)
         {
             return 0;   // a batch of zero-weight rows carries no information: no step (J would be 0/0)
         }
 
         _step++;
         _update = UpdateStepFor(learningRate);
-        return Run(rows, update: true);
+        return Run(rows, weightSum, update: true);
     }
 
     /// <summary>
@@ -123,15 +124,18 @@ internal sealed class FastEngine : IEngine
     /// <see cref="Environment.ProcessorCount"/> is clamped to it; never more than the rows of a batch. Each step then uses
     /// only as many of them as pay off (<see cref="ThreadsFor(int)"/>: at least 64 rows and 2^18 multiply-adds per thread).
     /// </summary>
-    internal static int ThreadsFor(int option, int batch) =>
-        Math.Max(1, Math.Min(Math.Min(option == 0 ? Environment.ProcessorCount : option, Environment.ProcessorCount), batch));
+    internal static int ThreadsFor(int option, int batch) => ThreadsFor(option, batch, Environment.ProcessorCount);
+
+    /// <inheritdoc cref="ThreadsFor(int, int)"/>
+    internal static int ThreadsFor(int option, int batch, int processors) =>
+        Math.Max(1, Math.Min(Math.Min(option == 0 ? processors : option, processors), batch));
 
     /// <summary>About the bytes an engine for D inputs, H hidden units, batches of <paramref name="batch"/> rows allocates.</summary>
     internal static double EstimateBytes(int d, int h, int batch, int threadOption)
     {
         int threads = ThreadsFor(threadOption, batch);
         double dp = RoundUp(d, RowTile), hp = RoundUp(h, ParameterLayout.Lanes);
-        double count = dp * hp + 2 * hp + ParameterLayout.Lanes;
+        double count = ParameterLayout.CountFor(d, h);
         double rows = Math.Min(ChunkRows, batch) + RowTile;
         return 4.0 * ((4 + threads) * count + threads * rows * (dp + hp + 1)) + 4.0 * batch;
     }
@@ -158,7 +162,7 @@ internal sealed class FastEngine : IEngine
     /// Fills the gradient of J = (Σ sᵢ ℓᵢ) / (Σ sᵢ) + (λ/2)‖w‖² for the given rows and returns Σ sᵢ ℓᵢ
     /// (Σ sᵢ = B without weights). The rows' weights must not sum to 0.
     /// </summary>
-    internal double ComputeGradient(ReadOnlySpan<int> rows) => Run(rows, update: false);
+    internal double ComputeGradient(ReadOnlySpan<int> rows) => Run(rows, WeightSum(rows), update: false);
 
     /// <summary>
     /// Phase 1: each thread's forward and backward pass over its share of the rows. Phase 2: the thread gradients added
@@ -166,13 +170,13 @@ internal sealed class FastEngine : IEngine
     /// <paramref name="update"/>, the optimiser step; split over the threads in slices of θ when that pays, which gives
     /// the same bits as one thread (every element sees the same operations in the same order).
     /// </summary>
-    private double Run(ReadOnlySpan<int> rows, bool update)
+    private double Run(ReadOnlySpan<int> rows, double weightSum, bool update)
     {
         int n = rows.Length;
         rows.CopyTo(_batchRows);
         int threads = ThreadsFor(n);
         _jobCount = n;
-        _jobInvN = _train.Weights is null ? 1f / n : (float)(1.0 / WeightSum(rows));
+        _jobInvN = _train.Weights is null ? 1f / n : (float)(1.0 / weightSum);
         _jobThreads = threads;
         _reducePhase = false;
         _workers.Run(threads);

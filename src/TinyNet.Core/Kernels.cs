@@ -11,11 +11,8 @@ namespace TinyNet;
 internal abstract class Kernels
 {
     /// <summary>The kernels of the widest hardware-accelerated width: Vector512, else Vector256, else Vector128, else scalar.</summary>
-    public static Kernels Best { get; } =
-        Vector512.IsHardwareAccelerated ? new Kernels<Simd512, Vector512<float>>("Vector512") :
-        Vector256.IsHardwareAccelerated ? new Kernels<Simd256, Vector256<float>>("Vector256") :
-        Vector128.IsHardwareAccelerated ? new Kernels<Simd128, Vector128<float>>("Vector128") :
-        new Kernels<SimdScalar, float>("Scalar");
+    public static Kernels Best => All[
+        Vector512.IsHardwareAccelerated ? 0 : Vector256.IsHardwareAccelerated ? 1 : Vector128.IsHardwareAccelerated ? 2 : 3];
 
     /// <summary>
     /// The kernels of every width, widest first. A width the CPU does not accelerate still computes correctly (the runtime

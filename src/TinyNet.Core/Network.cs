@@ -99,15 +99,20 @@ public sealed class Network
         return network;
     }
 
-    /// <summary>A deep copy.</summary>
-    public Network Clone()
+    /// <summary>A copy of an existing network's shape and parameters: nothing to validate or size-check again.</summary>
+    private Network(Network source)
     {
-        var copy = new Network(InputCount, HiddenCount, Head) { B2 = B2 };
-        W1.CopyTo(copy.W1, 0);
-        B1.CopyTo(copy.B1, 0);
-        W2.CopyTo(copy.W2, 0);
-        return copy;
+        InputCount = source.InputCount;
+        HiddenCount = source.HiddenCount;
+        Head = source.Head;
+        W1 = (double[])source.W1.Clone();
+        B1 = (double[])source.B1.Clone();
+        W2 = (double[])source.W2.Clone();
+        B2 = source.B2;
     }
+
+    /// <summary>A deep copy.</summary>
+    public Network Clone() => new(this);
 
     /// <summary>
     /// The forward pass of P1 for one sample: fills z1 and a1 (H values each) and returns z2.

@@ -17,8 +17,7 @@ internal sealed class ParameterLayout
 
     public ParameterLayout(int d, int h)
     {
-        Sizes.CheckArray((double)RoundUp(d, RowTile) * RoundUp(h, Lanes) + 2.0 * RoundUp(h, Lanes) + Lanes, sizeof(float),
-            $"The fast engine's parameter vector for D = {d}, H = {h} (padded)", "initial");
+        Sizes.CheckArray(CountFor(d, h), sizeof(float), $"The fast engine's parameter vector for D = {d}, H = {h} (padded)", "initial");
         D = d;
         H = h;
         Dp = RoundUp(d, RowTile);
@@ -76,6 +75,9 @@ internal sealed class ParameterLayout
         g.B2 = Read(grad, g.W1, g.B1, g.W2);
         return g;
     }
+
+    /// <summary>The length of θ for D inputs and H hidden units, computed without overflow (before anything is allocated).</summary>
+    public static double CountFor(int d, int h) => (double)RoundUp(d, RowTile) * RoundUp(h, Lanes) + 2.0 * RoundUp(h, Lanes) + Lanes;
 
     public static int RoundUp(int value, int multiple) => (int)Math.Min(((long)value + multiple - 1) / multiple * multiple, int.MaxValue);
 

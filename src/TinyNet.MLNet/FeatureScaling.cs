@@ -61,7 +61,7 @@ internal sealed class FeatureScaling
         return new FeatureScaling(mean, scale);
     }
 
-    /// <summary>The same rows with standardised features (a copy; labels and weights shared).</summary>
+    /// <summary>The same rows with standardised features (a copy of the features; labels and weights shared).</summary>
     public DataSet Apply(DataSet data)
     {
         int n = data.RowCount, d = data.ColumnCount;
@@ -75,7 +75,7 @@ internal sealed class FeatureScaling
             }
         }
 
-        return DataSet.FromRowMajor(scaled, d, data.Labels.ToArray(), data.Weights?.ToArray());
+        return data.WithFeatures(scaled);
     }
 
     /// <summary>Folds the standardisation into w1 and b1: w1 = w1′ / σ, b1 = b1′ − Σⱼ w1′ⱼ μⱼ / σⱼ.</summary>

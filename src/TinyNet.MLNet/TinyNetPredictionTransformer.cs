@@ -360,8 +360,16 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                         $"trained on {_dense.Length}. Pass exactly {_dense.Length} features (a null or empty array counts as 0).");
                 }
 
-                _buffer.CopyTo(_dense);
-                _z2 = _scorer.Logit(_dense);                // float32 SIMD, the training kernels' forward pass
+                // float32 SIMD, the training kernels' forward pass; a dense vector is scored in place, a sparse one densified.
+                if (_buffer.IsDense)
+                {
+                    _z2 = _scorer.Logit(_buffer.GetValues());
+                }
+                else
+                {
+                    _buffer.CopyTo(_dense);
+                    _z2 = _scorer.Logit(_dense);
+                }
                 _position = position;
             }
 
