@@ -10,10 +10,11 @@ using TinyNet.MLNet;
 namespace TinyNet.Examples.Compare;
 
 /// <summary>
-/// Trains TinyNet beside ML.NET's built-in trainers on the same featurised data and prints one table per data set.
-/// Protocol: numeric columns → ReplaceMissingValues (mean) + NormalizeMeanVariance; text columns → OneHotEncoding;
-/// five random 80/20 splits (seeds 0–4, stratified by label for binary tasks), metrics averaged over the splits.
-/// TinyNet holds out 10% of each training split for early stopping, and standardises regression labels internally.
+/// Trains TinyNet beside ML.NET's built-in trainers on the same featurised data and prints one table per data set, then
+/// one summary table (data set × trainer). Protocol: numeric columns → ReplaceMissingValues (mean); text columns →
+/// OneHotEncoding; then the normaliser (default NormalizeMeanVariance, as the README's pipeline); five random 80/20 splits
+/// (seeds 0–4, stratified by label for binary tasks), metrics averaged over the splits. Every trainer runs with its
+/// defaults and plain <c>Fit(train)</c>; TinyNet's seed is the split's number, so that its variants start alike.
 /// </summary>
 internal static class CompareApp
 {
@@ -26,11 +27,19 @@ internal static class CompareApp
             CommandLine command = CommandLine.Parse(args);
             var progress = new ProgressLine(output, interactive);
             var results = new List<TrainerResult>();
-            output.WriteLine("Protocol: numeric → ReplaceMissingValues(mean) + NormalizeMeanVariance; text → OneHotEncoding; " +
-                             $"{Splits} random 80/20 splits (seeds 0–{Splits - 1}, stratified for binary), metrics averaged. " +
-                             "TinyNet: 10% of each training split held out for early stopping; regression labels standardised inside the trainer.");
-            output.WriteLine($"TinyNet settings: binary {Trainers.BinarySettings}; regression {Trainers.RegressionSettings}. Built-in trainers: ML.NET defaults.");
+            output.WriteLine("Protocol: numeric → ReplaceMissingValues(mean); text → OneHotEncoding; then " + Featurizer.Describe(command.Normalizer) +
+                             $"; {Splits} random 80/20 splits (seeds 0–{Splits - 1}, stratified for binary), metrics averaged; every trainer with its defaults and Fit(train).");
+            foreach (TinyNetVariant variant in command.Variants)
+            {
+                output.WriteLine($"{variant.Name}: {(variant.Settings.Count == 0 ? "TinyNet's defaults" : string.Join(", ", variant.Settings.Select(s => $"{s.Key}={s.Value}")))}");
+            }
+
             output.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformationText()}.");
+            foreach (string skipped in command.Skipped)
+            {
+                output.WriteLine($"skipped: {skipped}");
+            }
+
             Directory.CreateDirectory(command.OutputFolder);
             foreach (DataSpec spec in command.Data)
             {
@@ -39,9 +48,9 @@ internal static class CompareApp
                     ? AnsiConsole.Status().Start($"{spec.Name}: starting", ctx =>
                     {
                         progress.Context = ctx;
-                        return RunDataSet(spec, command.Trainers, progress);
+                        return RunDataSet(spec, command, progress);
                     })
-                    : RunDataSet(spec, command.Trainers, progress);
+                    : RunDataSet(spec, command, progress);
                 results.AddRange(rows);
                 Report.PrintTable(output, spec, rows, stopwatch.Elapsed);
                 foreach (string png in Plots.Write(command.OutputFolder, spec, rows, history))
@@ -50,9 +59,14 @@ internal static class CompareApp
                 }
             }
 
+            if (command.Data.Count > 1)
+            {
+                Report.PrintSummary(output, results);
+            }
+
             if (command.Json is { } json)
             {
-                File.WriteAllText(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                File.WriteAllText(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
                 output.WriteLine($"Results written to {json}.");
             }
 
@@ -73,7 +87,7 @@ internal static class CompareApp
     private static string RuntimeInformationText() =>
         $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
-    private static (List<TrainerResult> Rows, TrainingHistory? History) RunDataSet(DataSpec spec, IReadOnlyList<string>? requested, ProgressLine progress)
+    private static (List<TrainerResult> Rows, TrainingHistory? History) RunDataSet(DataSpec spec, CommandLine command, ProgressLine progress)
     {
         CsvTable table = CsvTable.Read(spec.Path);
         int labelIndex = Array.IndexOf(table.Header, spec.Label);
@@ -83,7 +97,7 @@ internal static class CompareApp
         }
 
         string[] trainers = [.. (spec.Task == TaskKind.Binary ? CommandLine.BinaryTrainers : CommandLine.RegressionTrainers)
-            .Where(t => requested is null || requested.Contains(t))];
+            .Where(t => command.Trainers is null || command.Trainers.Contains(t))];
         if (trainers.Length == 0)
         {
             throw new UsageException($"{spec.Name}: none of the requested trainers applies to a {spec.Task.ToString().ToLowerInvariant()} task.", exitCode: 1);
@@ -95,27 +109,35 @@ internal static class CompareApp
         {
             var ml = new MLContext(seed: 0);
             IDataView data = SplitFile.Load(ml, table, augmented, labelIndex, spec);
-            var perTrainer = trainers.ToDictionary(t => t, _ => new List<SplitResult>());
+            string[] rows = [.. trainers.SelectMany(t => t == "tinynet" ? command.Variants.Select(v => v.Name) : [t])];
+            var perTrainer = rows.ToDictionary(t => t, _ => new List<SplitResult>());
             TrainingHistory? history = null;
             for (int split = 0; split < Splits; split++)
             {
                 IDataView train = ml.Data.FilterRowsByColumn(data, $"__test{split}", 0, 0.5);
                 IDataView test = ml.Data.FilterRowsByColumn(data, $"__test{split}", 0.5, 1.5);
-                ITransformer featurizer = Featurizer.Build(ml, table, labelIndex, spec, positiveValue).Fit(train);
+                ITransformer featurizer = Featurizer.Build(ml, table, labelIndex, spec, positiveValue, command.Normalizer).Fit(train);
                 IDataView trainFeatures = Materialize(ml.Data.Cache(featurizer.Transform(train)));
                 IDataView testFeatures = Materialize(ml.Data.Cache(featurizer.Transform(test)));
                 foreach (string trainer in trainers)
                 {
-                    (SplitResult result, TrainingHistory? h) = Trainers.RunOne(ml, spec, trainer, split, trainFeatures, testFeatures, progress);
-                    perTrainer[trainer].Add(result);
-                    if (split == 0 && h is not null)
+                    if (trainer == "tinynet")
                     {
-                        history = h;
+                        foreach (TinyNetVariant variant in command.Variants)
+                        {
+                            (SplitResult result, TrainingHistory h) = Trainers.RunTinyNet(ml, spec, variant, split, trainFeatures, testFeatures, progress);
+                            perTrainer[variant.Name].Add(result);
+                            history ??= h;
+                        }
+                    }
+                    else
+                    {
+                        perTrainer[trainer].Add(Trainers.RunBuiltIn(ml, spec, trainer, split, trainFeatures, testFeatures, progress));
                     }
                 }
             }
 
-            return ([.. trainers.Select(t => TrainerResult.Average(spec, t, perTrainer[t]))], history);
+            return ([.. rows.Select(t => TrainerResult.Average(spec, t, perTrainer[t]))], history);
         }
         finally
         {
@@ -172,18 +194,16 @@ internal static class CompareApp
     }
 }
 
-/// <summary>Writes the CSV again with split flags: __test0..4 (stratified 80/20 per seed) and __val0..4 (10% of the training rows).</summary>
+/// <summary>Writes the CSV again with split flags __test0..4 (stratified 80/20 per seed).</summary>
 internal static class SplitFile
 {
     public static string Write(CsvTable table, DataSpec spec, bool[] positive)
     {
         int n = table.Rows.Count;
         var test = new bool[CompareApp.Splits][];
-        var validation = new bool[CompareApp.Splits][];
         for (int s = 0; s < CompareApp.Splits; s++)
         {
             test[s] = Pick(Enumerable.Range(0, n), spec, positive, 0.2, seed: s, n);
-            validation[s] = Pick(Enumerable.Range(0, n).Where(i => !test[s][i]), spec, positive, 0.1, seed: 100 + s, n);
         }
 
         string path = Path.Combine(Path.GetTempPath(), $"tinynet-compare-{Guid.NewGuid():N}.csv");
@@ -191,7 +211,7 @@ internal static class SplitFile
         sb.Append(string.Join(',', table.Header.Select(Quote)));
         for (int s = 0; s < CompareApp.Splits; s++)
         {
-            sb.Append($",__test{s},__val{s}");
+            sb.Append($",__test{s}");
         }
 
         sb.Append('\n');
@@ -200,7 +220,7 @@ internal static class SplitFile
             sb.Append(table.Lines[i]);
             for (int s = 0; s < CompareApp.Splits; s++)
             {
-                sb.Append(test[s][i] ? ",1" : ",0").Append(validation[s][i] ? ",1" : ",0");
+                sb.Append(test[s][i] ? ",1" : ",0");
             }
 
             sb.Append('\n');
@@ -219,10 +239,9 @@ internal static class SplitFile
             columns.Add(new TextLoader.Column(table.Header[c], text ? DataKind.String : DataKind.Single, c));
         }
 
-        for (int s = 0, c = table.Header.Length; s < CompareApp.Splits; s++, c += 2)
+        for (int s = 0, c = table.Header.Length; s < CompareApp.Splits; s++, c++)
         {
             columns.Add(new TextLoader.Column($"__test{s}", DataKind.Single, c));
-            columns.Add(new TextLoader.Column($"__val{s}", DataKind.Single, c + 1));
         }
 
         return ml.Data.LoadFromTextFile(path, new TextLoader.Options { Separators = [','], HasHeader = true, AllowQuoting = true, Columns = [.. columns] });
@@ -253,7 +272,16 @@ internal static class SplitFile
 /// <summary>The same featurisation for every trainer.</summary>
 internal static class Featurizer
 {
-    public static IEstimator<ITransformer> Build(MLContext ml, CsvTable table, int labelIndex, DataSpec spec, string? positive)
+    public static string Describe(Normalizer normalizer) => normalizer switch
+    {
+        Normalizer.MeanVariance => "NormalizeMeanVariance (ML.NET's default: scales, does not centre)",
+        Normalizer.MeanVarianceCentred => "NormalizeMeanVariance(fixZero: false)",
+        Normalizer.MinMax => "NormalizeMinMax",
+        Normalizer.Robust => "NormalizeRobustScaling",
+        _ => "no normaliser",
+    };
+
+    public static IEstimator<ITransformer> Build(MLContext ml, CsvTable table, int labelIndex, DataSpec spec, string? positive, Normalizer normalizer)
     {
         string[] numeric = [.. Enumerable.Range(0, table.Header.Length).Where(c => c != labelIndex && table.IsNumeric[c]).Select(c => table.Header[c])];
         string[] text = [.. Enumerable.Range(0, table.Header.Length).Where(c => c != labelIndex && !table.IsNumeric[c]).Select(c => table.Header[c])];
@@ -272,9 +300,15 @@ internal static class Featurizer
             pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding([.. text.Select(c => new InputOutputColumnPair("__cat_" + c, c))]));
         }
 
-        return pipeline
-            .Append(ml.Transforms.Concatenate("Features", [.. numeric.Select(c => "__num_" + c), .. text.Select(c => "__cat_" + c)]))
-            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+        pipeline = pipeline.Append(ml.Transforms.Concatenate("Features", [.. numeric.Select(c => "__num_" + c), .. text.Select(c => "__cat_" + c)]));
+        return normalizer switch
+        {
+            Normalizer.MeanVariance => pipeline.Append(ml.Transforms.NormalizeMeanVariance("Features")),
+            Normalizer.MeanVarianceCentred => pipeline.Append(ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)),
+            Normalizer.MinMax => pipeline.Append(ml.Transforms.NormalizeMinMax("Features")),
+            Normalizer.Robust => pipeline.Append(ml.Transforms.NormalizeRobustScaling("Features")),
+            _ => pipeline,
+        };
     }
 }
 
@@ -309,32 +343,93 @@ internal sealed record TrainerResult(string Dataset, string Task, string Trainer
 
 internal static class Trainers
 {
-    public static (SplitResult Result, TrainingHistory? History) RunOne(
-        MLContext ml, DataSpec spec, string name, int split, IDataView train, IDataView test, ProgressLine progress)
+    /// <summary>TinyNet with its defaults plus the variant's overrides, Fit(train), seed = the split's number.</summary>
+    public static (SplitResult Result, TrainingHistory History) RunTinyNet(
+        MLContext ml, DataSpec spec, TinyNetVariant variant, int split, IDataView train, IDataView test, ProgressLine progress)
     {
-        string prefix = $"{spec.Name} split {split + 1}/{CompareApp.Splits}: {name}";
+        string prefix = $"{spec.Name} split {split + 1}/{CompareApp.Splits}: {variant.Name}";
         var clock = Stopwatch.StartNew();
         progress.Show($"{prefix} training…", important: true);
-        var tinyNetProgress = new Callback(p => progress.Show(
-            $"{prefix} epoch {p.Epoch}, loss {p.TrainingLoss:F4}, validation {p.ValidationLoss:F4}, {clock.Elapsed.TotalSeconds:F1} s", important: p.Epoch % 25 == 0));
-        ITransformer model;
-        TrainingHistory? history = null;
-        if (name == "tinynet")
+        var report = new Callback(p => progress.Show(
+            $"{prefix} epoch {p.Epoch}, loss {p.TrainingLoss:F4}{(p.ValidationLoss is { } v ? $", validation {v:F4}" : "")}, {clock.Elapsed.TotalSeconds:F1} s",
+            important: false));
+        TinyNetPredictionTransformer model = FitTinyNet(ml, spec, variant, split, train, report, epochs: null);
+        if (variant.Stop is { } stop)
         {
-            IDataView fit = ml.Data.FilterRowsByColumn(train, $"__val{split}", 0, 0.5);
-            IDataView validation = ml.Data.FilterRowsByColumn(train, $"__val{split}", 0.5, 1.5);
-            TinyNetPredictionTransformer tinyNet = spec.Task == TaskKind.Binary
-                ? ml.BinaryClassification.Trainers.TinyNet(BinaryOptions(split, tinyNetProgress)).Fit(fit, validation)
-                : ml.Regression.Trainers.TinyNet(RegressionOptions(split, tinyNetProgress)).Fit(fit, validation);
-            history = tinyNet.Model.History;
-            model = tinyNet;
-        }
-        else
-        {
-            model = Estimator(ml, spec.Task, name).Fit(train);
+            TrainingHistory full = model.Model.History!;   // a freshly trained model always has its history
+            int epochs = TrainingLossStopEpoch(full.TrainingLoss, stop.Patience, stop.Tolerance);
+            if (epochs < full.EpochCount)
+            {
+                clock.Restart();   // the time of the run the rule would have made
+                model = FitTinyNet(ml, spec, variant, split, train, report, epochs);
+            }
         }
 
         double trainSeconds = clock.Elapsed.TotalSeconds;
+        return (Evaluate(ml, spec, model, test, trainSeconds, progress, prefix), model.Model.History!);
+    }
+
+    /// <summary>A built-in ML.NET trainer with its defaults.</summary>
+    public static SplitResult RunBuiltIn(MLContext ml, DataSpec spec, string name, int split, IDataView train, IDataView test, ProgressLine progress)
+    {
+        string prefix = $"{spec.Name} split {split + 1}/{CompareApp.Splits}: {name}";
+        progress.Show($"{prefix} training…", important: true);
+        var clock = Stopwatch.StartNew();
+        ITransformer model = Estimator(ml, spec.Task, name).Fit(train);
+        return Evaluate(ml, spec, model, test, clock.Elapsed.TotalSeconds, progress, prefix);
+    }
+
+    /// <summary>
+    /// scikit-learn's stopping rule on the training loss (MLPClassifier/MLPRegressor with early_stopping=False): the first
+    /// epoch at which the loss has failed, <paramref name="patience"/> epochs in a row, to fall below the best so far minus
+    /// <paramref name="tolerance"/>; the whole history if that never happens.
+    /// </summary>
+    internal static int TrainingLossStopEpoch(IReadOnlyList<double> loss, int patience, double tolerance)
+    {
+        double best = double.PositiveInfinity;
+        int without = 0;
+        for (int e = 0; e < loss.Count; e++)
+        {
+            if (loss[e] > best - tolerance)
+            {
+                without++;
+            }
+            else
+            {
+                without = 0;
+            }
+
+            best = Math.Min(best, loss[e]);
+            if (without >= patience)
+            {
+                return e + 1;
+            }
+        }
+
+        return loss.Count;
+    }
+
+    private static TinyNetPredictionTransformer FitTinyNet(
+        MLContext ml, DataSpec spec, TinyNetVariant variant, int split, IDataView train, IProgress<TrainingProgress> report, int? epochs)
+    {
+        TinyNetTrainerOptions options = spec.Task == TaskKind.Binary ? new TinyNetBinaryTrainer.Options() : new TinyNetRegressionTrainer.Options();
+        variant.ApplyTo(options);
+        options.Seed = split;
+        options.Progress = report;
+        if (epochs is { } e)
+        {
+            options.NumberOfIterations = e;
+        }
+
+        return options switch
+        {
+            TinyNetBinaryTrainer.Options binary => ml.BinaryClassification.Trainers.TinyNet(binary).Fit(train),
+            _ => ml.Regression.Trainers.TinyNet((TinyNetRegressionTrainer.Options)options).Fit(train),
+        };
+    }
+
+    private static SplitResult Evaluate(MLContext ml, DataSpec spec, ITransformer model, IDataView test, double trainSeconds, ProgressLine progress, string prefix)
+    {
         var predictClock = Stopwatch.StartNew();
         IDataView scored = model.Transform(test);
         float[] scores = [.. scored.GetColumn<float>("Score")];
@@ -353,26 +448,8 @@ internal static class Trainers
         }
 
         progress.Show($"{prefix} done in {trainSeconds:F2} s", important: true);
-        return (new SplitResult(metrics, trainSeconds, rowsPerSecond), history);
+        return new SplitResult(metrics, trainSeconds, rowsPerSecond);
     }
-
-    /// <summary>TinyNet's settings here (chosen on breast_cancer and credit_data; the built-in trainers run with their defaults).</summary>
-    public const string BinarySettings = "H = 64, Adam lr 0.001, batch 32, L2 1e-3, up to 300 epochs, early stopping patience 20";
-
-    /// <summary>TinyNet's settings for regression (chosen on concrete).</summary>
-    public const string RegressionSettings = "H = 64, Adam lr 0.01 with decay 0.005, batch 8, no L2, up to 2000 epochs, early stopping patience 50";
-
-    private static TinyNetBinaryTrainer.Options BinaryOptions(int seed, IProgress<TrainingProgress> progress) => new()
-    {
-        NumberOfHiddenUnits = 64, LearningRate = 0.001f, BatchSize = 32, L2Regularization = 1e-3f, NumberOfIterations = 300,
-        EarlyStoppingPatience = 20, Seed = seed, Progress = progress,
-    };
-
-    private static TinyNetRegressionTrainer.Options RegressionOptions(int seed, IProgress<TrainingProgress> progress) => new()
-    {
-        NumberOfHiddenUnits = 64, LearningRate = 0.01f, LearningRateDecay = 0.005f, BatchSize = 8, L2Regularization = 0, NumberOfIterations = 2000,
-        EarlyStoppingPatience = 50, Seed = seed, Progress = progress,
-    };
 
     private static IEstimator<ITransformer> Estimator(MLContext ml, TaskKind task, string name) => (task, name) switch
     {
@@ -407,6 +484,40 @@ internal static class Report
         {
             output.WriteLine($"| {r.Trainer} | " + string.Join(" | ", keys.Select(k => r.Metrics[k].ToString(k == "rmse" || k == "mae" ? "F3" : "F4", CultureInfo.InvariantCulture))) +
                              $" | {r.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture)} | {r.PredictRowsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} |");
+        }
+    }
+
+    /// <summary>
+    /// One table per task: data set × trainer, the primary metric (AUC for binary, RMSE for regression; the best of a row
+    /// in bold), then the same for the mean training seconds.
+    /// </summary>
+    public static void PrintSummary(TextWriter output, List<TrainerResult> results)
+    {
+        foreach (IGrouping<string, TrainerResult> task in results.GroupBy(r => r.Task))
+        {
+            bool binary = task.Key == "binary";
+            string metric = binary ? "auc" : "rmse";
+            string[] trainers = [.. task.Select(r => r.Trainer).Distinct()];
+            string[] sets = [.. task.Select(r => r.Dataset).Distinct()];
+            foreach ((string title, Func<TrainerResult, double> value, string format, bool bold) in new (string, Func<TrainerResult, double>, string, bool)[]
+            {
+                ($"{Title(metric)} ({(binary ? "higher" : "lower")} is better)", r => r.Metrics[metric], binary ? "F4" : "G5", true),
+                ("training seconds", r => r.TrainSeconds, "F2", false),
+            })
+            {
+                output.WriteLine();
+                output.WriteLine($"### Summary, {task.Key}: {title}, mean of the splits");
+                output.WriteLine();
+                output.WriteLine("| data set | " + string.Join(" | ", trainers) + " |");
+                output.WriteLine("|---|" + string.Concat(trainers.Select(_ => "---:|")));
+                foreach (string set in sets)
+                {
+                    var row = task.Where(r => r.Dataset == set).ToDictionary(r => r.Trainer, value);
+                    double best = binary ? row.Values.Max() : row.Values.Min();
+                    output.WriteLine($"| {set} | " + string.Join(" | ", trainers.Select(t => !row.TryGetValue(t, out double v) ? "" :
+                        (bold && v == best ? $"**{v.ToString(format, CultureInfo.InvariantCulture)}**" : v.ToString(format, CultureInfo.InvariantCulture)))) + " |");
+                }
+            }
         }
     }
 

@@ -255,6 +255,84 @@ public sealed class DataSet
         return s is not null && !s.AsSpan().ContainsAnyExcept(0f) ? this : new DataSet(x, maxRows, d, y, s);
     }
 
+    /// <summary>
+    /// Splits off a seeded random <paramref name="fraction"/> of the rows as a hold-out set (stratified by label when the
+    /// labels are 0/1 classes: each class gives the same fraction, at least one row of a class with two or more), for
+    /// <see cref="TrainerOptions.ValidationFraction"/>. Null when either part would be empty or weigh nothing.
+    /// </summary>
+    internal (DataSet Fit, DataSet HoldOut)? SplitHoldOut(double fraction, bool stratify, ulong seed)
+    {
+        int n = RowCount;
+        var rng = new Rng(seed ^ 0x0DD5_CA1E_0F_5E_7UL);
+        var held = new bool[n];
+        int heldCount = 0;
+        ReadOnlySpan<float> labels = Labels.Span;
+        foreach (int[] group in stratify ? GroupsByLabel(labels) : [Enumerable.Range(0, n).ToArray()])
+        {
+            rng.Shuffle(group);
+            int take = (int)Math.Round(fraction * group.Length);
+            if (take == 0 && group.Length >= 2 && stratify)
+            {
+                take = 1;
+            }
+
+            foreach (int i in group.AsSpan(0, take))
+            {
+                held[i] = true;
+            }
+
+            heldCount += take;
+        }
+
+        if (heldCount == 0 || heldCount == n)
+        {
+            return null;
+        }
+
+        DataSet fit = Rows(held, false, n - heldCount), holdOut = Rows(held, true, heldCount);
+        return fit.WeightSum > 0 && holdOut.WeightSum > 0 ? (fit, holdOut) : null;
+    }
+
+    private static int[][] GroupsByLabel(ReadOnlySpan<float> labels)
+    {
+        var zero = new List<int>();
+        var one = new List<int>();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            (labels[i] == 0f ? zero : one).Add(i);
+        }
+
+        return [[.. zero], [.. one]];
+    }
+
+    /// <summary>The rows i with <c>pick[i] == value</c>, in order, copied.</summary>
+    private DataSet Rows(bool[] pick, bool value, int count)
+    {
+        int d = ColumnCount;
+        var x = new float[(long)count * d];
+        var y = new float[count];
+        float[]? s = Weights is null ? null : new float[count];
+        ReadOnlySpan<float> features = Features.Span, labels = Labels.Span, weights = Weights is { } w ? w.Span : default;
+        for (int i = 0, k = 0; i < pick.Length; i++)
+        {
+            if (pick[i] != value)
+            {
+                continue;
+            }
+
+            features.Slice(i * d, d).CopyTo(x.AsSpan(k * d, d));
+            y[k] = labels[i];
+            if (s is not null)
+            {
+                s[k] = weights[i];
+            }
+
+            k++;
+        }
+
+        return new DataSet(x, count, d, y, s);
+    }
+
     /// <summary>Σ sᵢ, the total sample weight: N without weights.</summary>
     public double WeightSum { get; }
 

@@ -62,6 +62,12 @@ public static class Trainer
             throw new ArgumentException("initial has a NaN or infinite parameter; start from finite parameters.", nameof(initial));
         }
 
+        if (validation is null && options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0 &&
+            train.SplitHoldOut(options.ValidationFraction, initial.Head == Head.BinaryClassification, (ulong)options.Seed) is { } split)
+        {
+            (train, validation) = split;
+        }
+
         CheckMemory(initial.InputCount, initial.HiddenCount, train.RowCount, options);
         var stopwatch = Stopwatch.StartNew();
         using IEngine engine = options.Engine == Engine.Reference

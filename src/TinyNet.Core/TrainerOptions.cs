@@ -92,6 +92,16 @@ public sealed class TrainerOptions
     /// <summary>The least decrease of the validation loss that counts as an improvement; ≥ 0. Default 1e-4.</summary>
     public double EarlyStoppingTolerance { get; set; } = 1e-4;
 
+    /// <summary>
+    /// When <see cref="Trainer.Train(DataSet, TrainerOptions, DataSet?, IProgress{TrainingProgress}?, CancellationToken)"/>
+    /// gets no validation set: hold out this fraction of the training rows (seeded by <see cref="Seed"/>, stratified by
+    /// class for binary classification) as one, for early stopping with the best epoch's parameters restored, as
+    /// scikit-learn's MLP does with <c>early_stopping=True</c>. The held-out rows are not trained on. In [0, 1); 0, or
+    /// <see cref="EarlyStoppingPatience"/> 0, trains on every row for <see cref="Epochs"/> epochs. Ignored when a
+    /// validation set is passed. Default 0.
+    /// </summary>
+    public double ValidationFraction { get; set; }
+
     /// <summary>Which implementation trains. Default <see cref="TinyNet.Engine.Fast"/>.</summary>
     public Engine Engine { get; set; } = Engine.Fast;
 
@@ -166,6 +176,11 @@ public sealed class TrainerOptions
         if (!double.IsFinite(EarlyStoppingTolerance) || EarlyStoppingTolerance < 0)
         {
             throw Invalid(nameof(EarlyStoppingTolerance), EarlyStoppingTolerance, "a finite number ≥ 0");
+        }
+
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1))
+        {
+            throw Invalid(nameof(ValidationFraction), ValidationFraction, "in [0, 1), for example 0.1 (0 holds nothing out)");
         }
 
         if (!Enum.IsDefined(Engine))

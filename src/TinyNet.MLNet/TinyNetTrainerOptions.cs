@@ -54,6 +54,14 @@ public abstract class TinyNetTrainerOptions
     public float EarlyStoppingTolerance { get; set; } = 1e-4f;
 
     /// <summary>
+    /// With <c>Fit(train)</c> (no validation set): hold out this fraction of the training rows (seeded, stratified by class
+    /// for binary classification) as the validation set for early stopping, and return the best epoch's model, as
+    /// scikit-learn's MLP does with <c>early_stopping=True</c>. The held-out rows are not trained on. In [0, 1); 0 trains on
+    /// every row for NumberOfIterations epochs. Ignored by <c>Fit(train, validation)</c>. Default 0.
+    /// </summary>
+    public float ValidationFraction { get; set; }
+
+    /// <summary>
     /// Training threads; 0 for as many as pay off (one per core, each step using those that get at least 64 rows of the
     /// batch); more than the processor count is clamped to it. Default 0.
     /// </summary>
@@ -99,6 +107,7 @@ public abstract class TinyNetTrainerOptions
         Require(float.IsFinite(LearningRateDecay) && LearningRateDecay >= 0, nameof(LearningRateDecay), LearningRateDecay, "a finite number ≥ 0");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0 (0 turns early stopping off)");
         Require(float.IsFinite(EarlyStoppingTolerance) && EarlyStoppingTolerance >= 0, nameof(EarlyStoppingTolerance), EarlyStoppingTolerance, "a finite number ≥ 0");
+        Require(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1), for example 0.1 (0 holds nothing out)");
         Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "≥ 1, or 0 for one per core (more than the cores are clamped to the cores)");
         return new TrainerOptions
         {
@@ -113,6 +122,7 @@ public abstract class TinyNetTrainerOptions
             LearningRateDecay = LearningRateDecay,
             EarlyStoppingPatience = EarlyStoppingPatience,
             EarlyStoppingTolerance = EarlyStoppingTolerance,
+            ValidationFraction = ValidationFraction,
             Threads = NumberOfThreads,
         };
     }
