@@ -65,7 +65,7 @@ public sealed class DataSet
         }
 
         Validate(features, columnCount, labels, weights);
-        return new DataSet(features, labels.Length, columnCount, labels, weights is null ? default(ReadOnlyMemory<float>?) : weights.AsMemory());
+        return new DataSet(features, labels.Length, columnCount, labels, Optional(weights));
     }
 
     /// <summary>
@@ -252,7 +252,7 @@ public sealed class DataSet
             }
         }
 
-        return s is not null && !s.AsSpan().ContainsAnyExcept(0f) ? this : new DataSet(x, maxRows, d, y, s);
+        return s is not null && !s.AsSpan().ContainsAnyExcept(0f) ? this : new DataSet(x, maxRows, d, y, Optional(s));
     }
 
     /// <summary>
@@ -330,11 +330,18 @@ public sealed class DataSet
             k++;
         }
 
-        return new DataSet(x, count, d, y, s);
+        return new DataSet(x, count, d, y, Optional(s));
     }
 
     /// <summary>Σ sᵢ, the total sample weight: N without weights.</summary>
     public double WeightSum { get; }
+
+    /// <summary>
+    /// No weights for null. Spelled out because both shorter forms are wrong: a null float[] converts implicitly to an
+    /// empty, not a null, ReadOnlyMemory, and so does the literal null in <c>w is null ? null : new ReadOnlyMemory(w)</c>
+    /// (through the same user-defined conversion); either would read as "weighted, total weight 0".
+    /// </summary>
+    private static ReadOnlyMemory<float>? Optional(float[]? weights) => weights is null ? default(ReadOnlyMemory<float>?) : weights.AsMemory();
 
     private static double Sum(ReadOnlySpan<float> values)
     {

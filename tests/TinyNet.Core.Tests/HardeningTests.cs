@@ -174,6 +174,26 @@ public class SubsampleTests
     }
 
     [Fact]
+    public void A_subsample_of_unweighted_data_has_no_weights()
+    {
+        // It used to carry an empty (not a null) weight column, so its WeightSum was 0: the divergence rule divided by
+        // zero and was off for every unweighted training set of more than DivergenceSampleRows rows.
+        float[] x = [.. Enumerable.Range(0, 10).Select(i => (float)i)];
+        DataSet sample = DataSet.FromRowMajor(x, 1, x).Subsample(4);
+        Assert.Null(sample.Weights);
+        Assert.Equal(4, sample.WeightSum);
+    }
+
+    [Fact]
+    public void The_divergence_rule_holds_beyond_the_sample_size()
+    {
+        DataSet data = TestData.Teacher(Trainer.DivergenceSampleRows + 500, 4, Head.BinaryClassification, seed: 3);
+        var options = new TrainerOptions { Head = Head.BinaryClassification, LearningRate = 1000, Epochs = 5 };
+        var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(data, options));
+        Assert.InRange(e.BaselineLoss, 0.3, 2.0);
+    }
+
+    [Fact]
     public void A_subsample_whose_weights_are_all_zero_falls_back_to_the_data()
     {
         DataSet data = DataSet.FromRowMajor(new float[4], 1, new float[4], [0, 1, 0, 1]);

@@ -106,6 +106,50 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Validation_fraction_holds_out_rows_for_early_stopping_when_no_validation_set_is_given()
+    {
+        DataSet train = TestData.Teacher(300, 6, Head.Regression, seed: 4);
+        var options = new TrainerOptions { HiddenUnits = 64, Epochs = 2000, BatchSize = 30, LearningRate = 0.05, EarlyStoppingPatience = 5, EarlyStoppingTolerance = 0, ValidationFraction = 0.2 };
+        TrainingHistory h = Trainer.Train(train, options).History;
+        Assert.NotNull(h.ValidationLoss);
+        Assert.True(h.StoppedEarly);
+        Assert.Equal(h.BestEpoch + 5, h.EpochCount);
+
+        // 0 holds nothing out: no validation loss, every epoch run.
+        TrainingHistory none = Trainer.Train(train, new TrainerOptions { Epochs = 3, ValidationFraction = 0 }).History;
+        Assert.Null(none.ValidationLoss);
+        Assert.Equal(3, none.EpochCount);
+
+        // A given validation set wins over the fraction.
+        DataSet validation = TestData.Teacher(50, 6, Head.Regression, seed: 5);
+        TrainingHistory given = Trainer.Train(train, new TrainerOptions { Epochs = 3, ValidationFraction = 0.5, EarlyStoppingPatience = 0 }, validation).History;
+        TrainingHistory reference = Trainer.Train(train, new TrainerOptions { Epochs = 3, EarlyStoppingPatience = 0 }, validation).History;
+        Assert.Equal(reference.TrainingLoss, given.TrainingLoss);
+        Assert.Equal(reference.ValidationLoss, given.ValidationLoss);
+    }
+
+    [Fact]
+    public void Validation_fraction_trains_on_the_other_rows_only_and_stratifies_binary_labels()
+    {
+        DataSet data = TestData.Teacher(200, 3, Head.BinaryClassification, seed: 7);
+        var split = data.SplitHoldOut(0.1, stratify: true, seed: 3)!.Value;
+        Assert.Equal(data.RowCount, split.Fit.RowCount + split.HoldOut.RowCount);
+        int positives = data.Labels.ToArray().Count(y => y == 1f), heldPositives = split.HoldOut.Labels.ToArray().Count(y => y == 1f);
+        Assert.Equal((int)Math.Round(0.1 * positives), heldPositives);
+        Assert.Equal((int)Math.Round(0.1 * (data.RowCount - positives)), split.HoldOut.RowCount - heldPositives);
+
+        // Training with the fraction is training on the fit part with the hold-out part as the validation set.
+        var options = new TrainerOptions { Head = Head.BinaryClassification, Epochs = 5, Seed = 3, ValidationFraction = 0.1 };
+        TrainingResult auto = Trainer.Train(data, options);
+        var byHand = options.Clone();
+        byHand.ValidationFraction = 0;
+        TrainingResult manual = Trainer.Train(split.Fit, byHand, split.HoldOut);
+        Assert.Equal(manual.History.TrainingLoss, auto.History.TrainingLoss);
+        Assert.Equal(manual.History.ValidationLoss, auto.History.ValidationLoss);
+        Assert.Equal(manual.Network.W1, auto.Network.W1);
+    }
+
+    [Fact]
     public void Learning_rate_decay_follows_inverse_time()
     {
         // With SGD, decay d, and one full batch per epoch the step of epoch e is lr / (1 + d (e − 1)) times the gradient.

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""The defaults study's protocol (docs/defaults.md), applied to Compare's --json output.
+
+usage: analyse.py PEERS.json VARIANTS.json [MORE_VARIANTS.json ...]
+
+For every TinyNet configuration (rows named tinynet or tinynet:NAME) and every binary / regression data set:
+  - the score: AUC (binary) or RMSE relative to the best configuration's on that set (regression: rmse / best);
+  - its rank among the configurations on that set (1 = best; ties share the mean rank);
+  - the gap to the targets of issue 12: binary AUC - max(lbfgs, sdca) (target >= -0.005) and AUC - lightgbm;
+    regression RMSE / min(sdca, ogd) (target <= 1.02) and RMSE / lightgbm.
+Per configuration it prints the median rank, the worst loss against the best configuration on any set, the number
+of sets that miss the linear target, and the median gap to LightGBM. Standard library only.
+"""
+import json
+import statistics
+import sys
+
+
+def load(paths):
+    rows = []
+    for p in paths:
+        with open(p) as f:
+            rows.extend(json.load(f))
+    return rows
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__)
+        return 2
+    peers = load([argv[1]])
+    variants = [r for r in load(argv[2:]) if r["trainer"].startswith("tinynet")]
+    peer = {(r["dataset"], r["trainer"]): r["metrics"] for r in peers}
+    names = list(dict.fromkeys(r["trainer"] for r in variants))
+    for task in ("binary", "regression"):
+        sets = list(dict.fromkeys(r["dataset"] for r in variants if r["task"] == task))
+        if not sets:
+            continue
+        binary = task == "binary"
+        key = "auc" if binary else "rmse"
+        score = {(r["dataset"], r["trainer"]): r["metrics"][key] for r in variants if r["task"] == task}
+        time = {(r["dataset"], r["trainer"]): r["trainSeconds"] for r in variants if r["task"] == task}
+        ranks = {n: [] for n in names}
+        loss = {n: [] for n in names}
+        for s in sets:
+            present = [n for n in names if (s, n) in score]
+            values = {n: score[(s, n)] for n in present}
+            best = max(values.values()) if binary else min(values.values())
+            for n in present:
+                v = values[n]
+                better = sum(1 for w in values.values() if (w > v if binary else w < v))
+                ties = sum(1 for w in values.values() if w == v)
+                ranks[n].append(better + (ties + 1) / 2)
+                loss[n].append(best - v if binary else v / best - 1)
+        print(f"\n## {task}: {len(sets)} sets; loss = {'AUC below' if binary else 'RMSE above (relative)'} the best configuration on the set")
+        print(f"| configuration | median rank | mean rank | worst loss (set) | misses linear target | median gap to LightGBM | total train s |")
+        print("|---|---:|---:|---|---:|---:|---:|")
+        for n in names:
+            if not ranks[n]:
+                continue
+            worst = max(range(len(loss[n])), key=lambda i: loss[n][i])
+            present = [s for s in sets if (s, n) in score]
+            misses, gaps = [], []
+            for s in present:
+                v = score[(s, n)]
+                if binary:
+                    linear = max(peer.get((s, t), {}).get("auc", float("-inf")) for t in ("lbfgs", "sdca"))
+                    if v < linear - 0.005:
+                        misses.append(s)
+                    if (s, "lightgbm") in peer:
+                        gaps.append(v - peer[(s, "lightgbm")]["auc"])
+                else:
+                    linear = min(peer.get((s, t), {}).get("rmse", float("inf")) for t in ("sdca", "ogd"))
+                    if v > 1.02 * linear:
+                        misses.append(s)
+                    if (s, "lightgbm") in peer:
+                        gaps.append(v / peer[(s, "lightgbm")]["rmse"] - 1)
+            gap = f"{statistics.median(gaps):+.4f}" if gaps else ""
+            loss_text = f"{loss[n][worst]:.4f} ({present[worst]})" if binary else f"{100 * loss[n][worst]:.1f}% ({present[worst]})"
+            print(f"| {n} | {statistics.median(ranks[n]):.1f} | {statistics.mean(ranks[n]):.2f} | {loss_text} | {len(misses)} {' '.join(misses)} | {gap} | {sum(time[(s, n)] for s in present):.1f} |")
+
+        print(f"\n### {task}: {'AUC' if binary else 'RMSE'} per set")
+        cols = names + (["lbfgs", "sdca", "lightgbm"] if binary else ["sdca", "ogd", "lightgbm"])
+        print("| set | " + " | ".join(c.replace("tinynet:", "") for c in cols) + " |")
+        print("|---|" + "---:|" * len(cols))
+        for s in sets:
+            cells = []
+            for c in cols:
+                v = score.get((s, c)) if c.startswith("tinynet") else peer.get((s, c), {}).get(key)
+                cells.append("" if v is None else (f"{v:.4f}" if binary else f"{v:.5g}"))
+            print(f"| {s} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
