@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "--user-path")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--fit-time")
+{
+    FitTime.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--quick-epoch")
 {
     // A plain stopwatch look at one configuration (not a benchmark): dotnet run -c Release -- --quick-epoch D H B engine

@@ -6,17 +6,22 @@ namespace TinyNet.MLNet;
 /// <summary>TinyNet in ML.NET's catalogs: <c>mlContext.BinaryClassification.Trainers.TinyNet(...)</c> and <c>mlContext.Regression.Trainers.TinyNet(...)</c>.</summary>
 public static class TinyNetCatalog
 {
-    /// <summary>A TinyNet binary classifier (sigmoid output, log-loss). It standardises its features itself; any normaliser before it, or none, gives the same model.</summary>
+    /// <summary>
+    /// A TinyNet binary classifier (sigmoid output, log-loss) with the defaults of <see cref="TinyNetBinaryTrainer.Options.Defaults"/>.
+    /// It standardises its features itself; any normaliser before it, or none, gives the same model.
+    /// </summary>
     /// <param name="catalog">The binary classification trainers.</param>
     /// <param name="labelColumnName">The label column (Boolean).</param>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
     /// <param name="exampleWeightColumnName">Optional Single sample weights.</param>
     /// <param name="numberOfHiddenUnits">H, the hidden units.</param>
     /// <param name="learningRate">The Adam learning rate.</param>
-    /// <param name="numberOfIterations">The number of epochs.</param>
+    /// <param name="numberOfIterations">The most epochs (Fit(train) stops early on 10% of the rows it holds out).</param>
     public static TinyNetBinaryTrainer TinyNet(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
-        int numberOfHiddenUnits = 32, float learningRate = 0.01f, int numberOfIterations = 50) =>
+        int numberOfHiddenUnits = TinyNetBinaryTrainer.Options.Defaults.NumberOfHiddenUnits,
+        float learningRate = TinyNetBinaryTrainer.Options.Defaults.LearningRate,
+        int numberOfIterations = TinyNetBinaryTrainer.Options.Defaults.NumberOfIterations) =>
         catalog.TinyNet(new TinyNetBinaryTrainer.Options
         {
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ExampleWeightColumnName = exampleWeightColumnName,
@@ -33,7 +38,10 @@ public static class TinyNetCatalog
         return new TinyNetBinaryTrainer(env, options);
     }
 
-    /// <summary>A TinyNet regressor (identity output, squared error). It standardises its features (and label) itself.</summary>
+    /// <summary>
+    /// A TinyNet regressor (identity output, squared error) with the defaults of <see cref="TinyNetRegressionTrainer.Options.Defaults"/>.
+    /// It standardises its features (and label) itself.
+    /// </summary>
     /// <param name="catalog">The regression trainers.</param>
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
@@ -43,7 +51,9 @@ public static class TinyNetCatalog
     /// <param name="numberOfIterations">The number of epochs.</param>
     public static TinyNetRegressionTrainer TinyNet(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
-        int numberOfHiddenUnits = 32, float learningRate = 0.01f, int numberOfIterations = 200) =>
+        int numberOfHiddenUnits = TinyNetRegressionTrainer.Options.Defaults.NumberOfHiddenUnits,
+        float learningRate = TinyNetRegressionTrainer.Options.Defaults.LearningRate,
+        int numberOfIterations = TinyNetRegressionTrainer.Options.Defaults.NumberOfIterations) =>
         catalog.TinyNet(new TinyNetRegressionTrainer.Options
         {
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ExampleWeightColumnName = exampleWeightColumnName,

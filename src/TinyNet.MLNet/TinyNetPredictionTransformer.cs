@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -156,7 +157,9 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     /// </summary>
     private static TinyNetPredictionTransformer Parse(byte[] bytes)
     {
-        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        // Strict UTF-8: the writer wrote valid UTF-8, so bytes that do not decode (DecoderFallbackException, an
+        // ArgumentException) mean the name was read from the wrong place, as after a tampered D.
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
         try
         {
             var head = (Head)r.ReadInt32();
@@ -182,6 +185,11 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             if (string.IsNullOrWhiteSpace(feature))
             {
                 throw Damaged("the feature column name is empty");
+            }
+
+            if (feature.Any(char.IsControl))
+            {
+                throw Damaged("the feature column name holds control characters");
             }
 
             TrainingHistory? history = null;

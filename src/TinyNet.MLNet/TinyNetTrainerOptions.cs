@@ -1,8 +1,11 @@
 namespace TinyNet.MLNet;
 
 /// <summary>
-/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. TinyNet standardises
-/// its features itself (<see cref="StandardizeFeatures"/>), so any normaliser before it, or none, gives the same model.
+/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. The defaults differ by
+/// task and are written once, in <see cref="TinyNetBinaryTrainer.Options.Defaults"/> and
+/// <see cref="TinyNetRegressionTrainer.Options.Defaults"/> (chosen over the real data sets of ../shared/data; see
+/// docs/defaults.md). TinyNet standardises its features itself (<see cref="StandardizeFeatures"/>), so any normaliser
+/// before it, or none, gives the same model.
 /// </summary>
 public abstract class TinyNetTrainerOptions
 {
@@ -15,17 +18,20 @@ public abstract class TinyNetTrainerOptions
     /// <summary>An optional column of non-negative Single sample weights. Default null (all 1).</summary>
     public string? ExampleWeightColumnName { get; set; }
 
-    /// <summary>H, the number of sigmoid hidden units; at least 1. Default 32.</summary>
-    public int NumberOfHiddenUnits { get; set; } = 32;
+    /// <summary>H, the number of sigmoid hidden units; at least 1. Default: the task's Defaults (64 binary, 16 regression).</summary>
+    public int NumberOfHiddenUnits { get; set; }
 
-    /// <summary>The learning rate; finite and &gt; 0. Default 0.01 (for Adam).</summary>
-    public float LearningRate { get; set; } = 0.01f;
+    /// <summary>The learning rate; finite and &gt; 0. Default: the task's Defaults (Adam 0.001 binary, 0.01 regression).</summary>
+    public float LearningRate { get; set; }
 
-    /// <summary>The number of epochs (passes over the data); at least 1. Default 50 (binary), 200 (regression).</summary>
-    public int NumberOfIterations { get; set; } = 100;
+    /// <summary>
+    /// The number of epochs (passes over the data), or the most of them with early stopping; at least 1. Default: the
+    /// task's Defaults (200 for both).
+    /// </summary>
+    public int NumberOfIterations { get; set; }
 
-    /// <summary>Rows per gradient step; at least 1. Default 32.</summary>
-    public int BatchSize { get; set; } = 32;
+    /// <summary>Rows per gradient step; at least 1. Default: the task's Defaults (32 for both).</summary>
+    public int BatchSize { get; set; }
 
     /// <summary>
     /// Seed of the initialisation and of the shuffles. Default null: drawn from the MLContext's random source, as ML.NET's
@@ -38,17 +44,18 @@ public abstract class TinyNetTrainerOptions
     /// <summary>The update rule: Sgd (the notes' rule), Momentum or Adam. Default Adam.</summary>
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
 
-    /// <summary>λ of the L2 penalty (λ/2)‖w‖² on the weights; ≥ 0. Default 1e-3 (binary), 1e-4 (regression).</summary>
-    public float L2Regularization { get; set; } = 1e-4f;
+    /// <summary>λ of the L2 penalty (λ/2)‖w‖² on the weights; ≥ 0. Default: the task's Defaults (1e-3 binary, 2e-3 regression).</summary>
+    public float L2Regularization { get; set; }
 
     /// <summary>Learning-rate decay: epoch e uses lr / (1 + decay · (e − 1)); ≥ 0. Default 0.</summary>
     public float LearningRateDecay { get; set; }
 
     /// <summary>
     /// With <c>Fit(train, validation)</c>: stop after this many epochs without improvement of the validation loss and keep
-    /// the best epoch's model; 0 turns early stopping off. Default 10.
+    /// the best epoch's model; 0 turns early stopping off. The same applies to the rows <see cref="ValidationFraction"/>
+    /// holds out. Default: the task's Defaults (20 binary, 10 regression).
     /// </summary>
-    public int EarlyStoppingPatience { get; set; } = 10;
+    public int EarlyStoppingPatience { get; set; }
 
     /// <summary>The least decrease of the validation loss that counts as an improvement; ≥ 0. Default 1e-4.</summary>
     public float EarlyStoppingTolerance { get; set; } = 1e-4f;
@@ -57,7 +64,8 @@ public abstract class TinyNetTrainerOptions
     /// With <c>Fit(train)</c> (no validation set): hold out this fraction of the training rows (seeded, stratified by class
     /// for binary classification) as the validation set for early stopping, and return the best epoch's model, as
     /// scikit-learn's MLP does with <c>early_stopping=True</c>. The held-out rows are not trained on. In [0, 1); 0 trains on
-    /// every row for NumberOfIterations epochs. Ignored by <c>Fit(train, validation)</c>. Default 0.
+    /// every row for NumberOfIterations epochs. Ignored by <c>Fit(train, validation)</c>. Default: the task's Defaults
+    /// (0.1 binary, 0 regression).
     /// </summary>
     public float ValidationFraction { get; set; }
 

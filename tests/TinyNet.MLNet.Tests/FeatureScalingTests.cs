@@ -40,7 +40,7 @@ public class FeatureScalingTests(Xunit.Abstractions.ITestOutputHelper output)
         var pipeline = ml.Transforms.CopyColumns("Label", "compressive_strength")
             .Append(ml.Transforms.Concatenate("Features", RealData.NumericColumns(data, "compressive_strength")))
             .Append(Normaliser(ml, normaliser))
-            .Append(ml.Regression.Trainers.TinyNet(new TinyNetRegressionTrainer.Options { Seed = 3, NumberOfIterations = 100 }));
+            .Append(ml.Regression.Trainers.TinyNet(new TinyNetRegressionTrainer.Options { Seed = 3 }));   // the defaults
         ITransformer model = pipeline.Fit(split.TrainSet);
         return ml.Regression.Evaluate(model.Transform(split.TestSet)).RootMeanSquaredError;
     }

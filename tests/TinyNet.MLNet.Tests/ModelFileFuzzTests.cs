@@ -154,6 +154,22 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         Assert.Contains("the feature column name is empty", error.GetBaseException().Message);
     }
 
+    [Fact]
+    public void A_feature_column_name_that_is_not_UTF8_or_holds_control_characters_is_refused()
+    {
+        // Found by the fuzz property: a tampered D (checksum recomputed) made the name be read from parameter bytes; it
+        // loaded, and Transform then failed on a feature column of garbage. The writer writes valid UTF-8 names.
+        Fixture f = Saved.Value;
+        (_, Exception? error, _) = Load(f, f.WithTinyNetEntry(f.TamperFeatureName([0x46, 0xC3, 0x28, 0xFF, 0x74, 0x75, 0x72, 0x65])));   // "Features": 8 bytes
+        Assert.NotNull(error);
+        Assert.IsType<InvalidDataException>(error.GetBaseException());
+        Assert.Contains("damaged", error.GetBaseException().Message);
+
+        (_, error, _) = Load(f, f.WithTinyNetEntry(f.TamperFeatureName("Feat\u0001res")));
+        Assert.NotNull(error);
+        Assert.Contains("the feature column name holds control characters", error.GetBaseException().Message);
+    }
+
     /// <summary>Loads and scores on a worker (to catch a hang); returns the outcome, the exception if the load failed, and
     /// the bytes the load allocated.</summary>
     private static (string Outcome, Exception? Error, long Allocated) Load(Fixture f, byte[] bytes)
@@ -260,7 +276,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             float[][] rows = [.. Enumerable.Range(0, 60).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)random.NextDouble() * 10).ToArray())];
             IDataView data = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r, Label = r[0] > 5 }));
             var pipeline = ml.Transforms.NormalizeMeanVariance("Features")
-                .Append(ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfHiddenUnits = 3, NumberOfIterations = 4, Seed = 1 }));
+                .Append(ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfHiddenUnits = 3, NumberOfIterations = 4, Seed = 1, ValidationFraction = 0 }));
             var model = pipeline.Fit(data);
             using var stream = new MemoryStream();
             ml.Model.Save(model, data.Schema, stream);
@@ -332,11 +348,12 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         }
 
         /// <summary>Replaces the feature column name by one of the same byte length (ML.NET's header records the entry's size).</summary>
-        public byte[] TamperFeatureName(string name)
+        public byte[] TamperFeatureName(string name) => TamperFeatureName(System.Text.Encoding.UTF8.GetBytes(name));
+
+        public byte[] TamperFeatureName(byte[] encoded)
         {
             byte[] body = Body();
             int at = 12 + 8 * ParameterCount;
-            byte[] encoded = System.Text.Encoding.UTF8.GetBytes(name);
             Assert.Equal(body[at], encoded.Length);
             encoded.CopyTo(body, at + 1);
             return WithBody(body);

@@ -108,12 +108,12 @@ public class PipelineTests
         IDataView data = RealData.BreastCancer(ml);
         var split = ml.Data.TrainTestSplit(data, testFraction: 0.3, seed: 2);
         var featurizer = RealData.BreastCancerFeaturizer(ml, data).Fit(split.TrainSet);
-        var trainer = ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfIterations = 500, EarlyStoppingPatience = 5, NumberOfHiddenUnits = 64 });
+        var trainer = ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfIterations = 500, EarlyStoppingPatience = 5, EarlyStoppingTolerance = 0, NumberOfHiddenUnits = 64 });
         TinyNetPredictionTransformer model = trainer.Fit(featurizer.Transform(split.TrainSet), featurizer.Transform(split.TestSet));
         TrainingHistory history = model.Model.History!;
         Assert.True(history.StoppedEarly, $"ran {history.EpochCount} epochs");
         Assert.Equal(history.EpochCount, history.ValidationLoss!.Count);
-        Assert.Equal(history.ValidationLoss.Min(), history.ValidationLoss[history.BestEpoch - 1]);
+        Assert.Equal(history.ValidationLoss.Min(), history.ValidationLoss[history.BestEpoch - 1]);   // tolerance 0: the best is the minimum
         Assert.Equal(30, model.Model.InputCount);
         Assert.Equal(64, model.Model.HiddenCount);
         Assert.Equal(64 * 30, model.Model.W1.Length);

@@ -80,7 +80,7 @@ def main(argv):
             print(f"| {n} | {statistics.median(ranks[n]):.1f} | {statistics.mean(ranks[n]):.2f} | {loss_text} | {len(misses)} {' '.join(misses)} | {gap} | {sum(time[(s, n)] for s in present):.1f} |")
 
         print(f"\n### {task}: {'AUC' if binary else 'RMSE'} per set")
-        cols = names + (["lbfgs", "sdca", "lightgbm"] if binary else ["sdca", "ogd", "lightgbm"])
+        cols = [n for n in names if any((s, n) in score for s in sets)] + (["lbfgs", "sdca", "lightgbm"] if binary else ["sdca", "ogd", "lightgbm"])
         print("| set | " + " | ".join(c.replace("tinynet:", "") for c in cols) + " |")
         print("|---|" + "---:|" * len(cols))
         for s in sets:
