@@ -277,7 +277,7 @@ internal static class Featurizer
         Normalizer.MeanVariance => "NormalizeMeanVariance (ML.NET's default: scales, does not centre)",
         Normalizer.MeanVarianceCentred => "NormalizeMeanVariance(fixZero: false)",
         Normalizer.MinMax => "NormalizeMinMax",
-        Normalizer.Robust => "NormalizeRobustScaling",
+        Normalizer.Robust => "NormalizeRobustScaling on the numeric columns (median, IQR; one-hot columns as they are)",
         _ => "no normaliser",
     };
 
@@ -300,13 +300,27 @@ internal static class Featurizer
             pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding([.. text.Select(c => new InputOutputColumnPair("__cat_" + c, c))]));
         }
 
+        if (normalizer == Normalizer.Robust)
+        {
+            // Median and IQR on the numeric columns only: ML.NET's robust scaler fails (IndexOutOfRangeException) on the
+            // one-hot vectors of credit_data, and one-hot columns have an IQR of 0 in most sets anyway.
+            if (numeric.Length == 0)
+            {
+                return pipeline.Append(ml.Transforms.Concatenate("Features", [.. text.Select(c => "__cat_" + c)]));
+            }
+
+            return pipeline
+                .Append(ml.Transforms.Concatenate("__numeric", [.. numeric.Select(c => "__num_" + c)]))
+                .Append(ml.Transforms.NormalizeRobustScaling("__numeric"))
+                .Append(ml.Transforms.Concatenate("Features", ["__numeric", .. text.Select(c => "__cat_" + c)]));
+        }
+
         pipeline = pipeline.Append(ml.Transforms.Concatenate("Features", [.. numeric.Select(c => "__num_" + c), .. text.Select(c => "__cat_" + c)]));
         return normalizer switch
         {
             Normalizer.MeanVariance => pipeline.Append(ml.Transforms.NormalizeMeanVariance("Features")),
             Normalizer.MeanVarianceCentred => pipeline.Append(ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)),
             Normalizer.MinMax => pipeline.Append(ml.Transforms.NormalizeMinMax("Features")),
-            Normalizer.Robust => pipeline.Append(ml.Transforms.NormalizeRobustScaling("Features")),
             _ => pipeline,
         };
     }

@@ -25,7 +25,7 @@ internal enum Normalizer
     /// <summary><c>NormalizeMinMax("Features")</c>.</summary>
     MinMax,
 
-    /// <summary><c>NormalizeRobustScaling("Features")</c>: median and interquartile range.</summary>
+    /// <summary><c>NormalizeRobustScaling</c> (median and interquartile range) on the numeric columns only.</summary>
     Robust,
 
     /// <summary>No normaliser.</summary>

@@ -188,8 +188,8 @@ public sealed class TinyNetBinaryTrainer : TinyNetTrainerBase
         /// </summary>
         public static class Defaults
         {
-            /// <summary>H = 64 hidden units.</summary>
-            public const int NumberOfHiddenUnits = 64;
+            /// <summary>H = 32 hidden units.</summary>
+            public const int NumberOfHiddenUnits = 32;
 
             /// <summary>Adam's learning rate 0.001.</summary>
             public const float LearningRate = 0.001f;
@@ -252,14 +252,14 @@ public sealed class TinyNetRegressionTrainer : TinyNetTrainerBase
         /// </summary>
         public static class Defaults
         {
-            /// <summary>H = 16 hidden units.</summary>
-            public const int NumberOfHiddenUnits = 16;
+            /// <summary>H = 32 hidden units.</summary>
+            public const int NumberOfHiddenUnits = 32;
 
             /// <summary>Adam's learning rate 0.01.</summary>
             public const float LearningRate = 0.01f;
 
-            /// <summary>200 epochs.</summary>
-            public const int NumberOfIterations = 200;
+            /// <summary>300 epochs.</summary>
+            public const int NumberOfIterations = 300;
 
             /// <summary>32 rows per step.</summary>
             public const int BatchSize = 32;

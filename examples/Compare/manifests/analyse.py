@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The defaults study's protocol (docs/defaults.md), applied to Compare's --json output.
 
-usage: analyse.py PEERS.json VARIANTS.json [MORE_VARIANTS.json ...]
+usage: analyse.py PEERS.json VARIANTS.json [MORE_VARIANTS.json ...] [--pick BINARY_NAME REGRESSION_NAME]
 
 For every TinyNet configuration (rows named tinynet or tinynet:NAME) and every binary / regression data set:
   - the score: AUC (binary) or RMSE relative to the best configuration's on that set (regression: rmse / best);
@@ -9,7 +9,8 @@ For every TinyNet configuration (rows named tinynet or tinynet:NAME) and every b
   - the gap to the targets of issue 12: binary AUC - max(lbfgs, sdca) (target >= -0.005) and AUC - lightgbm;
     regression RMSE / min(sdca, ogd) (target <= 1.02) and RMSE / lightgbm.
 Per configuration it prints the median rank, the worst loss against the best configuration on any set, the number
-of sets that miss the linear target, and the median gap to LightGBM. Standard library only.
+of sets that miss the linear target, and the median gap to LightGBM. With --pick, it then prints the targets table of
+the two chosen configurations (rows tinynet:NAME, or tinynet for the defaults) beside every peer. Standard library only.
 """
 import json
 import statistics
@@ -24,7 +25,51 @@ def load(paths):
     return rows
 
 
+def targets(peers, variants, picks):
+    peer = {(r["dataset"], r["trainer"]): r for r in peers}
+    mine = {(r["dataset"], r["trainer"]): r for r in variants}
+    sets = list(dict.fromkeys(r["dataset"] for r in variants))
+    print("\n## The chosen configurations against the peers and the targets\n")
+    print("| set | metric | TinyNet | L-BFGS | SDCA | OGD | FastTree | LightGBM | vs best linear | target | vs LightGBM | TinyNet train s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
+    gaps = {"binary": [], "regression": []}
+    for s in sets:
+        task = next(r["task"] for r in variants if r["dataset"] == s)
+        name = picks[task]
+        if (s, name) not in mine:
+            continue
+        binary = task == "binary"
+        key = "auc" if binary else "rmse"
+        v = mine[(s, name)]["metrics"][key]
+        get = lambda t: peer[(s, t)]["metrics"][key] if (s, t) in peer else None
+        fmt = (lambda x: "" if x is None else f"{x:.4f}") if binary else (lambda x: "" if x is None else f"{x:.5g}")
+        cells = [fmt(get(t)) for t in ("lbfgs", "sdca", "ogd", "fasttree", "lightgbm")]
+        if binary:
+            linear = max(x for x in (get("lbfgs"), get("sdca")) if x is not None)
+            versus, ok = f"{v - linear:+.4f}", v >= linear - 0.005
+            gap = v - get("lightgbm")
+            gap_text = f"{gap:+.4f}"
+        else:
+            linear = min(x for x in (get("sdca"), get("ogd")) if x is not None)
+            versus, ok = f"×{v / linear:.3f}", v <= 1.02 * linear
+            gap = v / get("lightgbm") - 1
+            gap_text = f"{100 * gap:+.1f}%"
+        gaps[task].append(gap)
+        print(f"| {s} | {'AUC' if binary else 'RMSE'} | **{fmt(v)}** | " + " | ".join(cells) +
+              f" | {versus} | {'met' if ok else 'MISSED'} | {gap_text} | {mine[(s, name)]['trainSeconds']:.2f} |")
+    if gaps["binary"]:
+        print(f"\nMedian over the binary sets of TinyNet's AUC − LightGBM's: {statistics.median(gaps['binary']):+.4f} (target: within 0.01).")
+    if gaps["regression"]:
+        print(f"Median over the regression sets of TinyNet's RMSE / LightGBM's − 1: {100 * statistics.median(gaps['regression']):+.1f}% (target: within 10%).")
+
+
 def main(argv):
+    picks = None
+    if "--pick" in argv:
+        i = argv.index("--pick")
+        picks = {"binary": argv[i + 1], "regression": argv[i + 2]}
+        picks = {k: (v if v.startswith("tinynet") else "tinynet:" + v) for k, v in picks.items()}
+        argv = argv[:i] + argv[i + 3:]
     if len(argv) < 3:
         print(__doc__)
         return 2
@@ -89,6 +134,8 @@ def main(argv):
                 v = score.get((s, c)) if c.startswith("tinynet") else peer.get((s, c), {}).get(key)
                 cells.append("" if v is None else (f"{v:.4f}" if binary else f"{v:.5g}"))
             print(f"| {s} | " + " | ".join(cells) + " |")
+    if picks:
+        targets(peers, variants, picks)
     return 0
 
 
