@@ -1,6 +1,8 @@
-// The main job: TinyNet beside ML.NET's built-in trainers on real data. See CompareApp for the protocol.
+// The main job: TinyNet beside ML.NET's built-in trainers on real data, every trainer with its defaults. See CompareApp
+// for the protocol and CommandLine.Usage for every option.
 //   dotnet run --project examples/Compare
 //   dotnet run --project examples/Compare -- --data PATH --label COLUMN --task binary|regression [--positive VALUE] [--json FILE] [--trainers tinynet,sdca]
+//   dotnet run --project examples/Compare -- --data-dir ../shared/data --manifest examples/Compare/manifests/shared-data.csv
 using TinyNet.Examples.Compare;
 
 return CompareApp.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);

@@ -18,7 +18,7 @@ public abstract class TinyNetTrainerOptions
     /// <summary>An optional column of non-negative Single sample weights. Default null (all 1).</summary>
     public string? ExampleWeightColumnName { get; set; }
 
-    /// <summary>H, the number of sigmoid hidden units; at least 1. Default: the task's Defaults (32 for both).</summary>
+    /// <summary>H, the number of sigmoid hidden units; at least 1. Default: the task's Defaults (32 binary, 16 regression).</summary>
     public int NumberOfHiddenUnits { get; set; }
 
     /// <summary>The learning rate; finite and &gt; 0. Default: the task's Defaults (Adam 0.001 binary, 0.01 regression).</summary>
@@ -26,11 +26,11 @@ public abstract class TinyNetTrainerOptions
 
     /// <summary>
     /// The number of epochs (passes over the data), or the most of them with early stopping; at least 1. Default: the
-    /// task's Defaults (at most 200 binary, 300 regression).
+    /// task's Defaults (at most 200 binary, 200 regression).
     /// </summary>
     public int NumberOfIterations { get; set; }
 
-    /// <summary>Rows per gradient step; at least 1. Default: the task's Defaults (32 for both).</summary>
+    /// <summary>Rows per gradient step; at least 1. Default: the task's Defaults (32 binary, 16 regression).</summary>
     public int BatchSize { get; set; }
 
     /// <summary>

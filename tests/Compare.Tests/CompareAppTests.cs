@@ -56,6 +56,14 @@ public sealed class CompareAppTests : IDisposable
     [InlineData(2, "--data: no file at", "--data", "/nonexistent.csv", "--label", "y", "--task", "binary")]
     [InlineData(2, "--label, --task and --positive go with --data", "--label", "y")]
     [InlineData(2, "names an unknown trainer", "--trainers", "tinynet,xgboost")]
+    [InlineData(2, "--normalizer is 'zscore'", "--normalizer", "zscore")]
+    [InlineData(2, "no TinyNet option 'Hidden'; options: ", "--tinynet", "Hidden=3")]
+    [InlineData(2, "NumberOfHiddenUnits = 'many' is not a valid Int32", "--tinynet", "NumberOfHiddenUnits=many")]
+    [InlineData(2, "'LearningRate' is not NAME=VALUE", "--tinynet", "LearningRate")]
+    [InlineData(2, "TrainingLossStop is '10'; write PATIENCE:TOLERANCE", "--tinynet", "TrainingLossStop=10")]
+    [InlineData(2, "--data-dir: no folder at", "--data-dir", "/nonexistent-folder")]
+    [InlineData(2, "--manifest goes with --data-dir", "--manifest", "m.csv")]
+    [InlineData(2, "--variants: no file at", "--variants", "/nonexistent.txt")]
     public void Bad_arguments_give_a_message_and_an_exit_code_not_a_stack_trace(int code, string message, params string[] args)
     {
         (int exit, _, string error) = Run(args);
@@ -84,6 +92,75 @@ public sealed class CompareAppTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("none of the requested trainers applies", error);
     }
+
+    [Fact]
+    public void A_folder_with_a_manifest_gives_one_summary_table_and_skips_multiclass_sets()
+    {
+        string binary = WriteCsv(binary: true), regression = WriteCsv(binary: false);
+        File.WriteAllText(Path.Combine(_folder, "manifest.csv"),
+            $"file,label,task,positive\n{Path.GetFileName(binary)},y,binary,yes\n{Path.GetFileName(regression)},y,regression,\niris.csv,class,multiclass,\n");
+        string json = Path.Combine(_folder, "dir.json");
+        (int exit, string output, string error) = Run("--data-dir", _folder, "--trainers", "tinynet,sdca", "--json", json, "--out", _folder);
+        Assert.True(exit == 0, error);
+        Assert.Contains("skipped: iris.csv (multiclass)", output);
+        Assert.Contains("### Summary, binary: AUC (higher is better), mean of the splits", output);
+        Assert.Contains("### Summary, regression: RMSE (lower is better), mean of the splits", output);
+        Assert.Contains("| small_binary | ", output);
+        Assert.Contains("| small_regression | ", output);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(4, doc.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public void A_manifest_with_a_wrong_row_names_the_line()
+    {
+        string csv = WriteCsv(binary: true);
+        string manifest = Path.Combine(_folder, "bad.csv");
+        File.WriteAllText(manifest, $"file,label,task,positive\n{Path.GetFileName(csv)},y,ranking,\n");
+        (int exit, _, string error) = Run("--data-dir", _folder, "--manifest", manifest);
+        Assert.Equal(2, exit);
+        Assert.Contains("bad.csv, line 2: task is 'ranking'; it must be binary or regression", error);
+
+        File.WriteAllText(manifest, "name,target\n");
+        (exit, _, error) = Run("--data-dir", _folder, "--manifest", manifest);
+        Assert.Equal(2, exit);
+        Assert.Contains("the first line must name the columns file,label,task[,positive]", error);
+
+        (exit, _, error) = Run("--data-dir", _folder);
+        Assert.Equal(2, exit);
+        Assert.Contains("no manifest at", error);
+    }
+
+    [Fact]
+    public void Variants_run_as_rows_with_their_options_applied()
+    {
+        string csv = WriteCsv(binary: true);
+        string variants = Path.Combine(_folder, "variants.txt");
+        File.WriteAllText(variants, "# two configurations\ntiny NumberOfHiddenUnits=1,NumberOfIterations=1,ValidationFraction=0\nbig NumberOfHiddenUnits=16  # a comment\n");
+        string json = Path.Combine(_folder, "variants.json");
+        (int exit, string output, string error) = Run("--data", csv, "--label", "y", "--task", "binary", "--positive", "yes",
+            "--trainers", "tinynet", "--variants", variants, "--json", json, "--out", _folder);
+        Assert.True(exit == 0, error);
+        Assert.Contains("tinynet:tiny: NumberOfHiddenUnits=1, NumberOfIterations=1, ValidationFraction=0", output);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement[] rows = [.. doc.RootElement.EnumerateArray()];
+        Assert.Equal(["tinynet:tiny", "tinynet:big"], rows.Select(r => r.GetProperty("trainer").GetString()));
+        // One epoch of one hidden unit is a worse model than the defaults with 16: the options were applied.
+        Assert.True(rows[0].GetProperty("metrics").GetProperty("logLoss").GetDouble() > rows[1].GetProperty("metrics").GetProperty("logLoss").GetDouble());
+
+        File.WriteAllText(variants, "a NumberOfHiddenUnits=2\na NumberOfHiddenUnits=3\n");
+        (exit, _, error) = Run("--variants", variants);
+        Assert.Equal(2, exit);
+        Assert.Contains("line 2: the name 'a' is used twice", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 0.9, 0.8, 0.85, 0.85, 0.85, 0.7 }, 3, 0.0, 6)]      // stops when 3 epochs in a row fail to improve
+    [InlineData(new[] { 1.0, 0.9, 0.8, 0.79995, 0.7999, 0.79985, 0.5 }, 3, 1e-4, 6)] // improvements below tol count as none
+    [InlineData(new[] { 1.0, 0.9, 0.8, 0.7 }, 2, 0.0, 4)]                       // never stalls: the whole history
+    [InlineData(new[] { 1.0, 1.0, 1.0 }, 2, 0.0, 3)]
+    public void The_training_loss_stop_is_scikit_learns_rule(double[] loss, int patience, double tolerance, int expected) =>
+        Assert.Equal(expected, Trainers.TrainingLossStopEpoch(loss, patience, tolerance));
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
