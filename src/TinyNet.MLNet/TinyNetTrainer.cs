@@ -170,14 +170,9 @@ public sealed class TinyNetBinaryTrainer : TinyNetTrainerBase
     {
         /// <summary>Creates the options with the binary defaults.</summary>
         public Options()
+            : base(Defaults.NumberOfHiddenUnits, Defaults.LearningRate, Defaults.NumberOfIterations, Defaults.BatchSize,
+                Defaults.L2Regularization, Defaults.ValidationFraction, Defaults.EarlyStoppingPatience)
         {
-            NumberOfHiddenUnits = Defaults.NumberOfHiddenUnits;
-            LearningRate = Defaults.LearningRate;
-            NumberOfIterations = Defaults.NumberOfIterations;
-            BatchSize = Defaults.BatchSize;
-            L2Regularization = Defaults.L2Regularization;
-            ValidationFraction = Defaults.ValidationFraction;
-            EarlyStoppingPatience = Defaults.EarlyStoppingPatience;
         }
 
         /// <summary>
@@ -234,14 +229,9 @@ public sealed class TinyNetRegressionTrainer : TinyNetTrainerBase
     {
         /// <summary>Creates the options with the regression defaults.</summary>
         public Options()
+            : base(Defaults.NumberOfHiddenUnits, Defaults.LearningRate, Defaults.NumberOfIterations, Defaults.BatchSize,
+                Defaults.L2Regularization, Defaults.ValidationFraction, Defaults.EarlyStoppingPatience)
         {
-            NumberOfHiddenUnits = Defaults.NumberOfHiddenUnits;
-            LearningRate = Defaults.LearningRate;
-            NumberOfIterations = Defaults.NumberOfIterations;
-            BatchSize = Defaults.BatchSize;
-            L2Regularization = Defaults.L2Regularization;
-            ValidationFraction = Defaults.ValidationFraction;
-            EarlyStoppingPatience = Defaults.EarlyStoppingPatience;
         }
 
         /// <summary>

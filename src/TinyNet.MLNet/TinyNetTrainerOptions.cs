@@ -9,6 +9,20 @@ namespace TinyNet.MLNet;
 /// </summary>
 public abstract class TinyNetTrainerOptions
 {
+    /// <summary>Sets the options a task's <c>Defaults</c> class gives.</summary>
+    private protected TinyNetTrainerOptions(
+        int numberOfHiddenUnits, float learningRate, int numberOfIterations, int batchSize, float l2Regularization,
+        float validationFraction, int earlyStoppingPatience)
+    {
+        NumberOfHiddenUnits = numberOfHiddenUnits;
+        LearningRate = learningRate;
+        NumberOfIterations = numberOfIterations;
+        BatchSize = batchSize;
+        L2Regularization = l2Regularization;
+        ValidationFraction = validationFraction;
+        EarlyStoppingPatience = earlyStoppingPatience;
+    }
+
     /// <summary>The label column. Default "Label".</summary>
     public string LabelColumnName { get; set; } = "Label";
 
