@@ -78,6 +78,27 @@ internal sealed class FeatureScaling
         return data.WithFeatures(scaled);
     }
 
+    /// <summary>
+    /// The inverse of <see cref="FoldInto"/>, for continuing training from a saved network: w1′ = w1 · σ,
+    /// b1′ = b1 + Σⱼ w1ⱼ μⱼ (so that w1′ · (x − μ) / σ + b1′ = w1 · x + b1).
+    /// </summary>
+    public void UnfoldFrom(Network network)
+    {
+        int d = network.InputCount;
+        for (int h = 0; h < network.HiddenCount; h++)
+        {
+            double shift = 0;
+            for (int j = 0; j < d; j++)
+            {
+                double w = network.W1[h * d + j];
+                shift += w * _mean[j];
+                network.W1[h * d + j] = w * _scale[j];
+            }
+
+            network.B1[h] += shift;
+        }
+    }
+
     /// <summary>Folds the standardisation into w1 and b1: w1 = w1′ / σ, b1 = b1′ − Σⱼ w1′ⱼ μⱼ / σⱼ.</summary>
     public void FoldInto(Network network)
     {

@@ -8,7 +8,7 @@ namespace TinyNet.MLNet;
 
 /// <summary>
 /// Every use of an ML.NET internal, in one file. ML.NET 5.0 keeps the save/load plumbing of third-party transformers
-/// internal (ModelSaveContext.Writer, ModelLoadContext, VersionInfo, LoadableClassAttribute); these members are reached
+/// internal (ModelSaveContext.Writer, ModelLoadContext, VersionInfo, LoadableClassAttribute, TrainerInfo's constructor); these members are reached
 /// with [UnsafeAccessor] and reflection. <see cref="EnsureAvailable"/> checks all of them at first use and fails with a
 /// message naming the ML.NET version if one is missing, so a future ML.NET breaks loudly, never silently.
 /// </summary>
@@ -44,6 +44,16 @@ internal static class MLNetInternals
 
     [UnsafeAccessor(UnsafeAccessorKind.StaticMethod, Name = "Create")]
     private static extern SchemaShape CreateShape(SchemaShape? declaringType, DataViewSchema schema);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Constructor)]
+    private static extern TrainerInfo NewTrainerInfo(bool normalization, bool calibration, bool caching, bool supportValid, bool supportIncrementalTrain, bool supportTest);
+
+    /// <summary>A TrainerInfo (its constructor is internal to ML.NET, as for every trainer outside it).</summary>
+    public static TrainerInfo TrainerInfo(bool normalization, bool caching, bool supportValid, bool supportIncrementalTrain)
+    {
+        EnsureAvailable();
+        return NewTrainerInfo(normalization, calibration: false, caching, supportValid, supportIncrementalTrain, supportTest: false);
+    }
 
     /// <summary>The SchemaShape of a schema (ML.NET's SchemaShape.Create, internal; its Column constructor is internal too).</summary>
     public static SchemaShape ShapeOf(DataViewSchema schema)
@@ -155,6 +165,11 @@ internal static class MLNetInternals
             if (typeof(SchemaShape).GetMethod("Create", BindingFlags.Static | BindingFlags.NonPublic, [typeof(DataViewSchema)]) is null)
             {
                 return "SchemaShape.Create(DataViewSchema) is missing";
+            }
+
+            if (typeof(TrainerInfo).GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, [.. Enumerable.Repeat(typeof(bool), 6)]) is null)
+            {
+                return "the TrainerInfo(bool × 6) constructor is missing";
             }
 
             return null;

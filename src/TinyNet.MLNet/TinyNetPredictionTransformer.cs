@@ -8,8 +8,8 @@ namespace TinyNet.MLNet;
 /// <summary>
 /// A trained TinyNet in an ML.NET pipeline. Adds the columns of ML.NET's built-in trainers: binary classification →
 /// Score (Single, the logit z2), Probability (Single, a2 = σ(z2)), PredictedLabel (Boolean, a2 ≥ 0.5); regression → Score.
-/// Saved with <c>mlContext.Model.Save</c>; loaded with <c>mlContext.Model.Load</c> after
-/// <c>mlContext.ComponentCatalog.RegisterTinyNet()</c>.
+/// Saved with <c>mlContext.Model.Save</c>; loaded with <c>mlContext.Model.Load</c>, in any process, with no registration
+/// call (ML.NET finds TinyNet's loader through the model file's header).
 /// </summary>
 public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTransformer<TinyNetModelParameters>, ICanSaveModel
 {
@@ -95,10 +95,13 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         writer.Write(Checksum(bytes));
     }
 
-    /// <summary>ML.NET's loader entry point (found through the attribute <see cref="TinyNetCatalog.RegisterTinyNet"/> registers).</summary>
+    /// <summary>
+    /// ML.NET's loader entry point, named by the LoadableClassAttribute that tools/TinyNet.AddLoader adds to this assembly
+    /// (ML.NET's ComponentCatalog finds non-public loaders). Not for callers: load models with <c>mlContext.Model.Load</c>.
+    /// </summary>
     /// <param name="env">The host environment.</param>
     /// <param name="ctx">ML.NET's internal ModelLoadContext.</param>
-    public static TinyNetPredictionTransformer Create(IHostEnvironment env, object ctx)
+    private static TinyNetPredictionTransformer Create(IHostEnvironment env, object ctx)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(ctx);

@@ -1,14 +1,17 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 
 namespace TinyNet.MLNet;
 
 /// <summary>
 /// The estimator shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>: reads the data,
 /// trains TinyNet.Core's fast engine, logs each epoch to the MLContext's log, returns a <see cref="TinyNetPredictionTransformer"/>.
+/// A trainer estimator like ML.NET's own (<see cref="ITrainerEstimator{TTransformer, TModel}"/>), with warm start:
+/// <see cref="Fit(IDataView, TinyNetModelParameters)"/> continues from a trained model.
 /// </summary>
-public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransformer>
+public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTransformer, TinyNetModelParameters>
 {
     private readonly IHostEnvironment _env;
     private readonly TinyNetTrainerOptions _options;
@@ -20,15 +23,42 @@ public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransform
         options.ToCore();   // validate now, so a bad option fails where it is set
     }
 
-    /// <summary>Trains on <paramref name="input"/>.</summary>
-    public TinyNetPredictionTransformer Fit(IDataView input) => Fit(input, null);
+    /// <summary>
+    /// What ML.NET's tooling asks of a trainer: no normaliser needed (TinyNet standardises its inputs itself), it reads
+    /// the data many times (so caching helps), it takes a validation set, and it continues from a trained model.
+    /// </summary>
+    public TrainerInfo Info { get; } = MLNetInternals.TrainerInfo(normalization: false, caching: true, supportValid: true, supportIncrementalTrain: true);
+
+    /// <summary>
+    /// Trains on <paramref name="input"/>. Without a validation set, binary classification holds out
+    /// <see cref="TinyNetTrainerOptions.ValidationFraction"/> of the rows to stop early on (see the task's Defaults).
+    /// </summary>
+    public TinyNetPredictionTransformer Fit(IDataView input) => Fit(input, validationData: null);
 
     /// <summary>
     /// Trains on <paramref name="trainData"/>, recording the loss on <paramref name="validationData"/> each epoch and stopping
     /// early on it (<see cref="TinyNetTrainerOptions.EarlyStoppingPatience"/>), like FastTree's Fit(train, validation).
     /// </summary>
-    public TinyNetPredictionTransformer Fit(IDataView trainData, IDataView? validationData)
+    public TinyNetPredictionTransformer Fit(IDataView trainData, IDataView? validationData) => Fit(trainData, validationData, null);
+
+    /// <summary>
+    /// Warm start: continues training from <paramref name="modelParameters"/> (for example <c>transformer.Model</c> of a
+    /// saved and loaded model) on <paramref name="trainData"/> for <see cref="TinyNetTrainerOptions.NumberOfIterations"/>
+    /// more epochs, with these options' learning rate, batch size, L2 and stopping rule, like
+    /// <c>LbfgsLogisticRegressionBinaryTrainer.Fit(trainData, modelParameters)</c>. The model's shape and head win over
+    /// <see cref="TinyNetTrainerOptions.NumberOfHiddenUnits"/>; the feature vector must have its D values. The optimiser
+    /// state (Adam's moments) is not saved with a model, so it starts afresh.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model's head or input count does not match this trainer and data.</exception>
+    public TinyNetPredictionTransformer Fit(IDataView trainData, TinyNetModelParameters modelParameters)
     {
+        ArgumentNullException.ThrowIfNull(modelParameters);
+        return Fit(trainData, null, modelParameters);
+    }
+
+    private TinyNetPredictionTransformer Fit(IDataView trainData, IDataView? validationData, TinyNetModelParameters? start)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
         IHost host = _env.Register("TinyNet");
         TrainerOptions core = _options.ToCore(host.Rand.Next());   // unset Seed: the MLContext's seed, like the built-in trainers
         using IChannel ch = host.Start("Training");
@@ -54,7 +84,19 @@ public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransform
         }
 
         var progress = new LoggingProgress(ch, _options.Progress);
-        TrainingResult result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
+        TrainingResult result;
+        if (start is null)
+        {
+            result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
+        }
+        else
+        {
+            // The saved network works on the features and label as given; training works on the standardised ones.
+            Network initial = StartingPoint(start, trainSet.ColumnCount, mean, std, scaling);
+            ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
+            result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+        }
+
         Network network = result.Network;
         scaling?.FoldInto(network);
         if (std != 1f || mean != 0f)
@@ -101,6 +143,40 @@ public abstract class TinyNetTrainerBase : IEstimator<TinyNetPredictionTransform
         }
 
         return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>
+    /// The trained network expressed on the standardised features and label this run trains on: the inverse of the folds
+    /// applied after training (<see cref="FeatureScaling.UnfoldFrom"/>; w2 / std, (b2 − mean) / std for the label).
+    /// </summary>
+    private Network StartingPoint(TinyNetModelParameters start, int columns, float mean, float std, FeatureScaling? scaling)
+    {
+        if (start.Head != _options.Head)
+        {
+            throw new ArgumentException(
+                $"modelParameters is a {start.Head} model, but this trainer trains {_options.Head}; continue it with the matching trainer.", "modelParameters");
+        }
+
+        if (start.InputCount != columns)
+        {
+            throw new ArgumentException(
+                $"modelParameters has D = {start.InputCount} inputs, but the feature column '{_options.FeatureColumnName}' has {columns} values; use the same featurisation as for the model.",
+                "modelParameters");
+        }
+
+        Network network = start.ToNetwork();
+        scaling?.UnfoldFrom(network);
+        if (std != 1f || mean != 0f)
+        {
+            for (int h = 0; h < network.HiddenCount; h++)
+            {
+                network.W2[h] /= std;
+            }
+
+            network.B2 = (network.B2 - mean) / std;
+        }
+
+        return network;
     }
 
     private static (float Mean, float Std) LabelScale(DataSet data)

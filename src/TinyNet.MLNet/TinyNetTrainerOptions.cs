@@ -114,24 +114,17 @@ public abstract class TinyNetTrainerOptions
 
     internal abstract Head Head { get; }
 
-    /// <summary>The Core trainer's options; throws an <see cref="ArgumentException"/> naming the invalid option.</summary>
+    /// <summary>
+    /// The Core trainer's options, validated by the Core's one validation (<see cref="TrainerOptions.Validate"/>); an invalid
+    /// option throws an <see cref="ArgumentOutOfRangeException"/> named as these options name it (NumberOfHiddenUnits for the
+    /// Core's HiddenUnits, NumberOfIterations for Epochs, NumberOfThreads for Threads).
+    /// </summary>
     /// <param name="contextSeed">The seed to use when <see cref="Seed"/> is null (drawn from the MLContext).</param>
     internal TrainerOptions ToCore(int contextSeed = 0)
     {
         Require(!string.IsNullOrWhiteSpace(LabelColumnName), nameof(LabelColumnName), LabelColumnName, "a column name");
         Require(!string.IsNullOrWhiteSpace(FeatureColumnName), nameof(FeatureColumnName), FeatureColumnName, "a column name");
-        Require(NumberOfHiddenUnits >= 1, nameof(NumberOfHiddenUnits), NumberOfHiddenUnits, "at least 1");
-        Require(float.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "a finite number > 0, for example 0.01");
-        Require(NumberOfIterations >= 1, nameof(NumberOfIterations), NumberOfIterations, "at least 1");
-        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
-        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "Sgd, Momentum or Adam");
-        Require(float.IsFinite(L2Regularization) && L2Regularization >= 0, nameof(L2Regularization), L2Regularization, "a finite number ≥ 0");
-        Require(float.IsFinite(LearningRateDecay) && LearningRateDecay >= 0, nameof(LearningRateDecay), LearningRateDecay, "a finite number ≥ 0");
-        Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0 (0 turns early stopping off)");
-        Require(float.IsFinite(EarlyStoppingTolerance) && EarlyStoppingTolerance >= 0, nameof(EarlyStoppingTolerance), EarlyStoppingTolerance, "a finite number ≥ 0");
-        Require(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "in [0, 1), for example 0.1 (0 holds nothing out)");
-        Require(NumberOfThreads >= 0, nameof(NumberOfThreads), NumberOfThreads, "≥ 1, or 0 for one per core (more than the cores are clamped to the cores)");
-        return new TrainerOptions
+        var core = new TrainerOptions
         {
             Head = Head,
             HiddenUnits = NumberOfHiddenUnits,
@@ -147,6 +140,28 @@ public abstract class TinyNetTrainerOptions
             ValidationFraction = ValidationFraction,
             Threads = NumberOfThreads,
         };
+        try
+        {
+            core.Validate();
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is { } coreName)
+        {
+            string name = coreName switch
+            {
+                nameof(TrainerOptions.HiddenUnits) => nameof(NumberOfHiddenUnits),
+                nameof(TrainerOptions.Epochs) => nameof(NumberOfIterations),
+                nameof(TrainerOptions.Threads) => nameof(NumberOfThreads),
+                _ => coreName,
+            };
+            // The Core's message is "HiddenUnits is 0; it must be at least 1." (then .NET's "Actual value was…" and
+            // "(Parameter …)" suffixes, which the new exception adds again).
+            string message = e.Message.Split('\n')[0];
+            int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            message = suffix >= 0 ? message[..suffix] : message;
+            throw new ArgumentOutOfRangeException(name, e.ActualValue, name + message[coreName.Length..]);
+        }
+
+        return core;
     }
 
     private static void Require(bool ok, string name, object? value, string valid)

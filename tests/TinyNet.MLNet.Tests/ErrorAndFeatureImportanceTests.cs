@@ -87,6 +87,8 @@ public class ErrorAndFeatureImportanceTests
     [InlineData("BatchSize", "at least 1")]
     [InlineData("L2Regularization", "a finite number ≥ 0")]
     [InlineData("EarlyStoppingPatience", "≥ 0")]
+    [InlineData("NumberOfThreads", "≥ 1, or 0")]
+    [InlineData("ValidationFraction", "in [0, 1)")]
     public void Invalid_options_are_named_when_the_trainer_is_created(string option, string valid)
     {
         var options = new TinyNetRegressionTrainer.Options();
@@ -97,11 +99,15 @@ public class ErrorAndFeatureImportanceTests
             case "NumberOfIterations": options.NumberOfIterations = 0; break;
             case "BatchSize": options.BatchSize = -1; break;
             case "L2Regularization": options.L2Regularization = -1; break;
+            case "NumberOfThreads": options.NumberOfThreads = -2; break;
+            case "ValidationFraction": options.ValidationFraction = 1; break;
             default: options.EarlyStoppingPatience = -3; break;
         }
 
+        // One validation, the Core's, with the Core's names (HiddenUnits, Epochs, Threads) mapped to these options' names.
         var e = Assert.ThrowsAny<ArgumentException>(() => new MLContext().Regression.Trainers.TinyNet(options));
         Assert.Equal(option, e.ParamName);
+        Assert.StartsWith($"{option} is ", e.Message);
         Assert.Contains(valid, e.Message);
     }
 

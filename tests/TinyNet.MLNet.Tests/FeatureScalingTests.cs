@@ -95,6 +95,19 @@ public class FeatureScalingTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(trained.PredictLogit(scaled.Row(i)), folded.PredictLogit(data.Row(i)), 1e-5);
             Assert.Equal(0f, scaled.Row(i)[2]);
         }
+
+        // Warm start undoes the fold: the unfolded network is the trained one again.
+        Network unfolded = folded.Clone();
+        scaling.UnfoldFrom(unfolded);
+        for (int k = 0; k < trained.W1.Length; k++)
+        {
+            Assert.Equal(trained.W1[k], unfolded.W1[k], 1e-12);
+        }
+
+        for (int h = 0; h < trained.HiddenCount; h++)
+        {
+            Assert.Equal(trained.B1[h], unfolded.B1[h], 1e-9);
+        }
     }
 
     [Fact]
