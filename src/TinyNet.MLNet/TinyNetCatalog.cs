@@ -1,9 +1,15 @@
-using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using TinyNet.MLNet;
 
-namespace TinyNet.MLNet;
+// In ML.NET's namespace, as ML.NET's own trainer packages put their catalog extensions (LightGbmExtensions,
+// StandardTrainersCatalog): `using Microsoft.ML;` alone finds mlContext.BinaryClassification.Trainers.TinyNet().
+namespace Microsoft.ML;
 
-/// <summary>TinyNet in ML.NET's catalogs: <c>mlContext.BinaryClassification.Trainers.TinyNet(...)</c> and <c>mlContext.Regression.Trainers.TinyNet(...)</c>.</summary>
+/// <summary>
+/// TinyNet in ML.NET's catalogs: <c>mlContext.BinaryClassification.Trainers.TinyNet(...)</c> and
+/// <c>mlContext.Regression.Trainers.TinyNet(...)</c>, each with a simple overload and an Options overload. The trainer and
+/// model types are in the namespace <c>TinyNet.MLNet</c>.
+/// </summary>
 public static class TinyNetCatalog
 {
     /// <summary>
@@ -71,8 +77,8 @@ public static class TinyNetCatalog
     }
 
     /// <summary>
-    /// Lets <c>mlContext.Model.Load</c> read models containing TinyNet. Call it once per MLContext before loading, in a
-    /// process that has not built a TinyNet trainer on that context; calling it again does nothing.
+    /// Registers TinyNet's model loader with a component catalog explicitly. Not needed: <c>mlContext.Model.Load</c> finds
+    /// it through the model file's header, in any process. Calling it (again) does nothing harmful.
     /// </summary>
     public static void RegisterTinyNet(this ComponentCatalog catalog)
     {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Issue 14's consumer test: pack TinyNet.Core and TinyNet.MLNet to a local folder, install TinyNet.MLNet by version
+# into a scratch console project outside the repository (tests/Consumer: no project references, a nuget.config naming
+# that folder and nuget.org), train and save there, load in a second process with no registration call and compare
+# the scores bit for bit, then build the same project with -o into a fresh folder and run it from there.
+# Prints "consumer test: passed" or "consumer test: FAILED (...)"; exit code 0 or 1.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# A version no earlier run used, so the global NuGet cache cannot serve a stale package.
+version="0.1.0-ci.$(date +%Y%m%d%H%M%S).$$"
+fail() { echo "consumer test: FAILED ($1)"; exit 1; }
+
+dotnet pack "$root/src/TinyNet.Core" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q || fail "pack TinyNet.Core"
+dotnet pack "$root/src/TinyNet.MLNet" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q || fail "pack TinyNet.MLNet"
+ls "$work/feed"/TinyNet.MLNet."$version".nupkg "$work/feed"/TinyNet.MLNet."$version".snupkg >/dev/null || fail "no TinyNet.MLNet package and symbols"
+
+mkdir -p "$work/app" "$work/run"
+cp "$root/tests/Consumer/Consumer.csproj" "$root/tests/Consumer/Program.cs" "$work/app/"
+cat > "$work/app/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="tinynet-local" value="$work/feed" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+</configuration>
+XML
+
+cd "$work/app" || fail "cd"
+dotnet build -c Release -p:TinyNetVersion="$version" --nologo -v q -o "$work/out" || fail "build the consumer with -o"
+dotnet "$work/out/Consumer.dll" train "$work/run" || fail "train and save"
+dotnet "$work/out/Consumer.dll" load "$work/run" || fail "load in a second process"
+echo "consumer test: passed (TinyNet.MLNet $version from a local feed; built with -o; saved, loaded in a new process, scores bit-identical)"

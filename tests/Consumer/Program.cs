@@ -1,0 +1,82 @@
+// A TinyNet user's program written like every ML.NET sample: `using Microsoft.ML;` and nothing else.
+//   Consumer train DIR   trains a pipeline ending in TinyNet, saves DIR/model.zip and DIR/scores.txt (float bits)
+//   Consumer load DIR    in a fresh process, loads DIR/model.zip with no registration call and checks the scores bit for bit
+// Exit code 0 when every check passes.
+using Microsoft.ML;
+
+if (args.Length != 2 || args[0] is not ("train" or "load"))
+{
+    Console.Error.WriteLine("usage: Consumer train|load DIR");
+    return 2;
+}
+
+string dir = args[1];
+var ml = new MLContext(seed: 1);
+IDataView data = ml.Data.LoadFromEnumerable(Rows(400));
+string model = Path.Combine(dir, "model.zip"), scoresFile = Path.Combine(dir, "scores.txt");
+
+if (args[0] == "train")
+{
+    // The packed TinyNet.MLNet.dll must carry ML.NET's LoadableClassAttribute (added at build time by TinyNet.AddLoader).
+    bool attribute = typeof(TinyNetCatalog).Assembly.GetCustomAttributesData()
+        .Any(a => a.AttributeType.FullName == "Microsoft.ML.LoadableClassAttribute");
+    Console.WriteLine($"TinyNet.MLNet {typeof(TinyNetCatalog).Assembly.GetName().Version} from {typeof(TinyNetCatalog).Assembly.Location}");
+    if (!attribute)
+    {
+        Console.Error.WriteLine("FAIL: the packed TinyNet.MLNet.dll carries no LoadableClassAttribute");
+        return 1;
+    }
+
+    var pipeline = ml.Transforms.Concatenate("Features", "X1", "X2", "X3")
+        .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+        .Append(ml.BinaryClassification.Trainers.TinyNet());
+    ITransformer trained = pipeline.Fit(data);
+    ml.Model.Save(trained, data.Schema, model);
+    float[] scores = Scores(ml, trained, data);
+    File.WriteAllLines(scoresFile, scores.Select(s => BitConverter.SingleToInt32Bits(s).ToString("X8")));
+    var auc = ml.BinaryClassification.EvaluateNonCalibrated(trained.Transform(data)).AreaUnderRocCurve;
+    Console.WriteLine($"trained and saved {model}: training AUC {auc:F4}");
+    return auc > 0.8 ? 0 : Fail($"training AUC {auc:F4} is too low for this separable data");
+}
+
+ITransformer loaded = new MLContext().Model.Load(model, out _);   // a fresh context, a fresh process, no registration
+float[] again = Scores(ml, loaded, data);
+string[] expected = File.ReadAllLines(scoresFile);
+int differ = again.Where((s, i) => BitConverter.SingleToInt32Bits(s).ToString("X8") != expected[i]).Count();
+Console.WriteLine($"loaded {model} in a new process: {again.Length - differ} of {again.Length} scores bit-identical");
+return differ == 0 && again.Length == expected.Length ? 0 : Fail($"{differ} scores differ");
+
+static int Fail(string why)
+{
+    Console.Error.WriteLine("FAIL: " + why);
+    return 1;
+}
+
+static float[] Scores(MLContext ml, ITransformer model, IDataView data) =>
+    [.. ml.Data.CreateEnumerable<Prediction>(model.Transform(data), reuseRowObject: false).Select(p => p.Score)];
+
+static IEnumerable<Row> Rows(int n)
+{
+    var random = new Random(7);
+    for (int i = 0; i < n; i++)
+    {
+        float x1 = (float)random.NextDouble() * 100, x2 = (float)random.NextDouble() - 0.5f, x3 = (float)random.NextDouble();
+        yield return new Row { X1 = x1, X2 = x2, X3 = x3, Label = x1 / 50 + 2 * x2 * x2 > 1.1 + 0.3 * random.NextDouble() };
+    }
+}
+
+internal sealed class Prediction
+{
+    public float Score { get; set; }
+}
+
+internal sealed class Row
+{
+    public float X1 { get; set; }
+
+    public float X2 { get; set; }
+
+    public float X3 { get; set; }
+
+    public bool Label { get; set; }
+}
