@@ -1,7 +1,11 @@
+using Microsoft.ML.SearchSpace;
+
 namespace TinyNet.MLNet;
 
 /// <summary>
-/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. The defaults differ by
+/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. The tunable ones
+/// carry ML.NET's search-space attributes (<see cref="RangeAttribute"/>, <see cref="ChoiceAttribute"/>) over the ranges
+/// the defaults study found sensible (docs/defaults.md), so an AutoML sweep can tune TinyNet. The defaults differ by
 /// task and are written once, in <see cref="TinyNetBinaryTrainer.Options.Defaults"/> and
 /// <see cref="TinyNetRegressionTrainer.Options.Defaults"/> (chosen over the real data sets of ../shared/data; see
 /// docs/defaults.md). TinyNet standardises its features itself (<see cref="StandardizeFeatures"/>), so any normaliser
@@ -33,18 +37,22 @@ public abstract class TinyNetTrainerOptions
     public string? ExampleWeightColumnName { get; set; }
 
     /// <summary>H, the number of sigmoid hidden units; at least 1. Default: the task's Defaults (32 binary, 16 regression).</summary>
+    [Range(8, 128, 32, true)]
     public int NumberOfHiddenUnits { get; set; }
 
     /// <summary>The learning rate; finite and &gt; 0. Default: the task's Defaults (Adam 0.001 binary, 0.01 regression).</summary>
+    [Range(3e-4f, 3e-2f, 3e-3f, true)]
     public float LearningRate { get; set; }
 
     /// <summary>
     /// The number of epochs (passes over the data), or the most of them with early stopping; at least 1. Default: the
     /// task's Defaults (at most 200 binary, 200 regression).
     /// </summary>
+    [Range(20, 400, 200, true)]
     public int NumberOfIterations { get; set; }
 
     /// <summary>Rows per gradient step; at least 1. Default: the task's Defaults (32 binary, 16 regression).</summary>
+    [Range(16, 256, 32, true)]
     public int BatchSize { get; set; }
 
     /// <summary>
@@ -59,6 +67,7 @@ public abstract class TinyNetTrainerOptions
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
 
     /// <summary>λ of the L2 penalty (λ/2)‖w‖² on the weights; ≥ 0. Default: the task's Defaults (1e-3 binary, 2e-3 regression).</summary>
+    [Range(1e-5f, 1e-2f, 1e-3f, true)]
     public float L2Regularization { get; set; }
 
     /// <summary>Learning-rate decay: epoch e uses lr / (1 + decay · (e − 1)); ≥ 0. Default 0.</summary>
@@ -69,6 +78,7 @@ public abstract class TinyNetTrainerOptions
     /// the best epoch's model; 0 turns early stopping off. The same applies to the rows <see cref="ValidationFraction"/>
     /// holds out. Default: the task's Defaults (20 binary, 10 regression).
     /// </summary>
+    [Range(5, 50, 10, true)]
     public int EarlyStoppingPatience { get; set; }
 
     /// <summary>The least decrease of the validation loss that counts as an improvement; ≥ 0. Default 1e-4.</summary>
@@ -81,6 +91,7 @@ public abstract class TinyNetTrainerOptions
     /// every row for NumberOfIterations epochs. Ignored by <c>Fit(train, validation)</c>. Default: the task's Defaults
     /// (0.1 binary, 0 regression).
     /// </summary>
+    [Choice(new object[] { 0f, 0.1f, 0.2f }, 0.1f)]
     public float ValidationFraction { get; set; }
 
     /// <summary>
