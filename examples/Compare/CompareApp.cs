@@ -20,6 +20,14 @@ internal static class CompareApp
 {
     public const int Splits = 5;
 
+    /// <summary>The --json format: indented, camelCase, and "Infinity" for a log-loss that is infinite.</summary>
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive)
     {
         try
@@ -66,7 +74,7 @@ internal static class CompareApp
 
             if (command.Json is { } json)
             {
-                File.WriteAllText(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+                File.WriteAllText(json, JsonSerializer.Serialize(results, JsonOptions));
                 output.WriteLine($"Results written to {json}.");
             }
 
@@ -537,6 +545,13 @@ internal static class Report
 
     public static string Title(string key) => key switch
     {
-        "auc" => "AUC", "accuracy" => "accuracy", "f1" => "F1", "logLoss" => "log-loss", "rmse" => "RMSE", "mae" => "MAE", "r2" => "R²", _ => key,
+        "auc" => "AUC",
+        "accuracy" => "accuracy",
+        "f1" => "F1",
+        "logLoss" => "log-loss",
+        "rmse" => "RMSE",
+        "mae" => "MAE",
+        "r2" => "R²",
+        _ => key,
     };
 }

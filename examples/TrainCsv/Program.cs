@@ -104,7 +104,7 @@ static void Standardise(float[] x, int d, int[] trainRows)
 
 static string[] Split(string line) => line.Split(',').Select(c => c.Trim('"')).ToArray();
 
-sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+internal sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {
     public void Report(TrainingProgress value) => report(value);
 }

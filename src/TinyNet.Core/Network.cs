@@ -120,7 +120,7 @@ public sealed class Network
     /// </summary>
     public double Forward(ReadOnlySpan<double> x, Span<double> z1, Span<double> a1)
     {
-        CheckInput(x.Length);
+        CheckInput(x.Length, nameof(x));
         int d = InputCount;
         double z2 = B2;
         for (int h = 0; h < HiddenCount; h++)
@@ -210,7 +210,7 @@ public sealed class Network
     private double Logit<T>(ReadOnlySpan<T> x)
         where T : INumberBase<T>
     {
-        CheckInput(x.Length);
+        CheckInput(x.Length, nameof(x));
         int d = InputCount;
         double z2 = B2;
         for (int h = 0; h < HiddenCount; h++)
@@ -228,12 +228,12 @@ public sealed class Network
         return z2;
     }
 
-    private void CheckInput(int length)
+    private void CheckInput(int length, string paramName)
     {
         if (length != InputCount)
         {
             throw new ArgumentException(
-                $"x has {length} values but the network has D = {InputCount} inputs; pass exactly {InputCount} features.", "x");
+                $"x has {length} values but the network has D = {InputCount} inputs; pass exactly {InputCount} features.", paramName);
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class Scorer
     /// <summary>The logit z2 of one row of D features (the Score of a binary model, the prediction of a regression model).</summary>
     public float Logit(ReadOnlySpan<float> x)
     {
-        CheckRow(x.Length);
+        CheckRow(x.Length, nameof(x));
         return _kernels.ForwardRow(_layout, _theta, x, _a);
     }
 
@@ -107,12 +107,12 @@ public sealed class Scorer
 
     private float Output(float z2) => Head == Head.Regression ? z2 : (float)Activations.Sigmoid(z2);
 
-    private void CheckRow(int length)
+    private void CheckRow(int length, string paramName)
     {
         if (length != _layout.D)
         {
             throw new ArgumentException(
-                $"x has {length} values but the network has D = {_layout.D} inputs; pass exactly {_layout.D} features.", "x");
+                $"x has {length} values but the network has D = {_layout.D} inputs; pass exactly {_layout.D} features.", paramName);
         }
     }
 }

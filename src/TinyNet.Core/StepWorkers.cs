@@ -92,7 +92,7 @@ internal sealed class StepWorkers : IDisposable
 
         foreach (Slot slot in _slots)
         {
-            slot.Wake.Dispose();
+            slot.Dispose();
         }
     }
 
@@ -146,10 +146,12 @@ internal sealed class StepWorkers : IDisposable
     }
 
     /// <summary>One thread's hand-off state.</summary>
-    private sealed class Slot
+    private sealed class Slot : IDisposable
     {
         public readonly ManualResetEventSlim Wake = new(false, spinCount: 1);
         public int Done;
         public int Sleeping;
+
+        public void Dispose() => Wake.Dispose();
     }
 }

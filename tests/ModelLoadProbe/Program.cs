@@ -13,8 +13,11 @@ if (!args.Contains("--no-register"))
 try
 {
     ITransformer model = ml.Model.Load(args[0], out DataViewSchema inputSchema);
-    var loader = ml.Data.CreateTextLoader(new TextLoader.Options { Separators = [','], HasHeader = true, AllowQuoting = true,
-        Columns = [.. inputSchema.Select(c => new TextLoader.Column(c.Name, c.Type is TextDataViewType ? DataKind.String : DataKind.Single, c.Index))] });
+    var loader = ml.Data.CreateTextLoader(new TextLoader.Options
+    {
+        Separators = [','], HasHeader = true, AllowQuoting = true,
+        Columns = [.. inputSchema.Select(c => new TextLoader.Column(c.Name, c.Type is TextDataViewType ? DataKind.String : DataKind.Single, c.Index))]
+    });
     IDataView scored = model.Transform(loader.Load(args[1]));
     foreach (float score in scored.GetColumn<float>("Score"))
     {

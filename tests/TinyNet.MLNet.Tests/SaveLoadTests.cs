@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace TinyNet.MLNet.Tests;
 
 /// <summary>mlContext.Model.Save then Load, in a fresh MLContext and in a fresh process, of a whole pipeline.</summary>
-public class SaveLoadTests : IDisposable
+public sealed class SaveLoadTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("tinynet-").FullName;
 
