@@ -2,7 +2,8 @@
 # Issue 14's consumer test: pack TinyNet.Core and TinyNet.MLNet to a local folder, install TinyNet.MLNet by version
 # into a scratch console project outside the repository (tests/Consumer: no project references, a nuget.config naming
 # that folder and nuget.org), train and save there, load in a second process with no registration call and compare
-# the scores bit for bit, then build the same project with -o into a fresh folder and run it from there.
+# the scores bit for bit (the consumer is built with -o into a fresh folder and run from there); then build
+# examples/Quickstart, a project-reference consumer, with -o and run it.
 # Prints "consumer test: passed" or "consumer test: FAILED (...)"; exit code 0 or 1.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,4 +34,8 @@ cd "$work/app" || fail "cd"
 dotnet build -c Release -p:TinyNetVersion="$version" --nologo -v q -o "$work/out" || fail "build the consumer with -o"
 dotnet "$work/out/Consumer.dll" train "$work/run" || fail "train and save"
 dotnet "$work/out/Consumer.dll" load "$work/run" || fail "load in a second process"
-echo "consumer test: passed (TinyNet.MLNet $version from a local feed; built with -o; saved, loaded in a new process, scores bit-identical)"
+# A project-reference consumer too (how the repository's own examples use TinyNet): built with -o, where the
+# build-time loader step must still find its tool, then run; Quickstart saves and reloads its model.
+dotnet build "$root/examples/Quickstart" --nologo -v q -o "$work/quickstart" || fail "build examples/Quickstart with -o"
+(cd "$work" && dotnet "$work/quickstart/Quickstart.dll") || fail "run examples/Quickstart built with -o"
+echo "consumer test: passed (TinyNet.MLNet $version from a local feed; built with -o; saved, loaded in a new process, scores bit-identical; Quickstart built with -o)"

@@ -2,7 +2,6 @@
 //   dotnet run --project examples/Quickstart
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TinyNet.MLNet;
 
 var ml = new MLContext(seed: 0);
 IDataView data = ml.Data.LoadFromTextFile<CancerRow>(Path.Combine(AppContext.BaseDirectory, "breast_cancer.csv"), separatorChar: ',', hasHeader: true);
