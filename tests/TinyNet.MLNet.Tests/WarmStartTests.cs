@@ -98,38 +98,3 @@ public class WarmStartTests
         Assert.Contains("has D = 8 inputs, but the feature column 'Features' has 30 values", e.Message);
     }
 }
-
-/// <summary>Issue 14: the options carry ML.NET's search-space attributes over ranges that hold both tasks' defaults.</summary>
-public class SearchSpaceTests
-{
-    [Theory]
-    [InlineData(nameof(TinyNetTrainerOptions.NumberOfHiddenUnits))]
-    [InlineData(nameof(TinyNetTrainerOptions.LearningRate))]
-    [InlineData(nameof(TinyNetTrainerOptions.NumberOfIterations))]
-    [InlineData(nameof(TinyNetTrainerOptions.BatchSize))]
-    [InlineData(nameof(TinyNetTrainerOptions.L2Regularization))]
-    [InlineData(nameof(TinyNetTrainerOptions.EarlyStoppingPatience))]
-    public void Every_tunable_option_has_a_range_that_holds_the_defaults(string name)
-    {
-        System.Reflection.PropertyInfo property = typeof(TinyNetTrainerOptions).GetProperty(name)!;
-        System.Reflection.CustomAttributeData range = Assert.Single(property.GetCustomAttributesData(),
-            a => a.AttributeType == typeof(Microsoft.ML.SearchSpace.RangeAttribute));
-        double min = Convert.ToDouble(range.ConstructorArguments[0].Value), max = Convert.ToDouble(range.ConstructorArguments[1].Value);
-        double init = Convert.ToDouble(range.ConstructorArguments[2].Value);
-        Assert.InRange(init, min, max);
-        foreach (TinyNetTrainerOptions options in new TinyNetTrainerOptions[] { new TinyNetBinaryTrainer.Options(), new TinyNetRegressionTrainer.Options() })
-        {
-            Assert.InRange(Convert.ToDouble(property.GetValue(options)), min, max);
-        }
-    }
-
-    [Fact]
-    public void The_validation_fraction_is_a_choice_that_holds_the_defaults()
-    {
-        var choice = (Microsoft.ML.SearchSpace.ChoiceAttribute)Attribute.GetCustomAttribute(
-            typeof(TinyNetTrainerOptions).GetProperty(nameof(TinyNetTrainerOptions.ValidationFraction))!, typeof(Microsoft.ML.SearchSpace.ChoiceAttribute))!;
-        Assert.NotNull(choice);
-        Assert.Contains(TinyNetBinaryTrainer.Options.Defaults.ValidationFraction, choice.Candidates.Select(Convert.ToSingle));
-        Assert.Contains(TinyNetRegressionTrainer.Options.Defaults.ValidationFraction, choice.Candidates.Select(Convert.ToSingle));
-    }
-}
