@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "--user-path")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--onnx-scoring")
+{
+    OnnxScoring.Run();
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--fit-time")
 {
     FitTime.Run(args);

@@ -1,0 +1,267 @@
+using System.Reflection;
+using Google.Protobuf;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace TinyNet.MLNet.Onnx;
+
+/// <summary>
+/// Writes a pipeline that ends in TinyNet as one ONNX model. The steps before TinyNet go through ML.NET's own converter
+/// (<c>ConvertToOnnx</c>, Microsoft.ML.OnnxConverter), which names each column's final tensor <c>&lt;column&gt;.output</c>;
+/// TinyNet's network is appended reading the feature column's tensor, as the notes write it (any input standardisation
+/// is already folded into w1 and b1):
+/// <code>
+/// z1 = Gemm(x, w1, b1, transB = 1)      a1 = Sigmoid(z1)      Score = z2 = Gemm(a1, w2, b2, transB = 1)
+/// binary:  Probability = Sigmoid(Score)      PredictedLabel = Not(Less(Probability, 0.5))   (a2 ≥ 0.5, as in ML.NET)
+/// </code>
+/// The outputs are named as ML.NET's columns: Score (float, N × 1), and for binary classification Probability (float)
+/// and PredictedLabel (bool). ML.NET's converter also leaves every earlier column as an output (<c>A.output</c>, …).
+/// </summary>
+internal static class TinyNetOnnxExporter
+{
+    /// <summary>The opset of a graph TinyNet writes alone (no steps before it): Gemm, Sigmoid, Less and Not are all in it.</summary>
+    public const long Opset = 13;
+
+    /// <summary>The IR version of a graph TinyNet writes alone (ONNX 1.8); ONNX Runtime 1.31 reads IR versions 3 to 11.</summary>
+    public const long IrVersion = 7;
+
+    public static void Export(ModelOperationsCatalog catalog, ITransformer model, IDataView inputData, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputData);
+        ArgumentNullException.ThrowIfNull(stream);
+        (List<ITransformer> prefix, TinyNetPredictionTransformer tinyNet) = Split(model);
+        Network network = tinyNet.Model.ToNetwork();
+        int d = network.InputCount;
+
+        string features;
+        byte[] written;
+        if (prefix.Count == 0)
+        {
+            DataViewSchema.Column column = inputData.Schema.GetColumnOrNull(tinyNet.FeatureColumnName) ?? throw new ArgumentException(
+                $"inputData has no column '{tinyNet.FeatureColumnName}', the TinyNet model's feature column.", nameof(inputData));
+            if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != d)
+            {
+                throw new ArgumentException($"inputData's column '{tinyNet.FeatureColumnName}' is {column.Type}; the TinyNet model reads Vector<Single, {d}>.", nameof(inputData));
+            }
+
+            features = tinyNet.FeatureColumnName;
+            byte[] graph = Graph(network, features, "TinyNet", [OnnxWriter.TensorValue(features, OnnxWriter.Float, [-1, d])]);
+            written = OnnxWriter.Model(IrVersion, Opset, "TinyNet", typeof(TinyNetOnnxExporter).Assembly.GetName().Version?.ToString() ?? "", graph);
+        }
+        else
+        {
+            var chain = new TransformerChain<ITransformer>([.. prefix]);
+            if (FirstUnexportable(chain.Transform(inputData), inputData) is { } step)
+            {
+                // ML.NET's converter would stop there without an error and write the graph up to that step.
+                throw new NotSupportedException(
+                    $"The step {step} before TinyNet cannot be exported to ONNX by ML.NET's converter, so the pipeline cannot be exported as one ONNX " +
+                    "model. Export TinyNet alone (pass the TinyNet transformer and its featurised input), or replace that step.");
+            }
+
+            using var ml = new MemoryStream();
+            catalog.ConvertToOnnx(chain, inputData, ml);
+            byte[] mlnet = ml.ToArray();
+            features = tinyNet.FeatureColumnName + ".output";
+            (_, _, IReadOnlyList<string> outputs) = OnnxReader.Summary(mlnet);
+            if (!outputs.Contains(features))
+            {
+                throw new InvalidOperationException(
+                    $"ML.NET's ONNX export of the steps before TinyNet has no output '{features}' for the feature column '{tinyNet.FeatureColumnName}' " +
+                    $"(its outputs: {string.Join(", ", outputs)}).");
+            }
+
+            if (outputs.Contains("Score") || outputs.Contains("Probability") || outputs.Contains("PredictedLabel"))
+            {
+                throw new InvalidOperationException("The steps before TinyNet already output a tensor named Score, Probability or PredictedLabel.");
+            }
+
+            written = [.. mlnet, .. OnnxWriter.ModelWithGraph(Graph(network, features, null, []))];
+        }
+
+        stream.Write(written);
+    }
+
+    /// <summary>The pipeline's steps before TinyNet, and TinyNet, which must be the last step.</summary>
+    private static (List<ITransformer> Prefix, TinyNetPredictionTransformer TinyNet) Split(ITransformer model)
+    {
+        if (model is TinyNetPredictionTransformer alone)
+        {
+            return ([], alone);
+        }
+
+        var steps = new List<ITransformer>();
+        Flatten(model, steps);
+        return steps.Count > 0 && steps[^1] is TinyNetPredictionTransformer last
+            ? (steps[..^1], last)
+            : throw new ArgumentException(
+                $"The model's last step is {(steps.Count > 0 ? steps[^1].GetType().Name : model.GetType().Name)}, not TinyNet; ConvertToOnnxWithTinyNet exports " +
+                "pipelines that end in a TinyNet model (use ML.NET's ConvertToOnnx for others).", nameof(model));
+    }
+
+    private static void Flatten(ITransformer model, List<ITransformer> steps)
+    {
+        if (model is IEnumerable<ITransformer> chain)
+        {
+            foreach (ITransformer step in chain)
+            {
+                Flatten(step, steps);
+            }
+        }
+        else
+        {
+            steps.Add(model);
+        }
+    }
+
+    /// <summary>
+    /// The first step of the transformed view's chain (back to <paramref name="input"/>) that ML.NET's converter cannot
+    /// write, or null. ML.NET's converter walks the same chain and writes a step when it (or, for the usual row-mapper
+    /// transform, its mapper) implements ML.NET's internal ICanSaveOnnx; at the first one that does not, it stops
+    /// silently. ML.NET internals, reached by name: IDataTransform.Source, RowToRowMapperTransform._mapper.
+    /// </summary>
+    private static string? FirstUnexportable(IDataView output, IDataView input)
+    {
+        var views = new List<IDataView>();
+        for (IDataView? view = output; view is not null && !ReferenceEquals(view, input); view = Source(view))
+        {
+            views.Add(view);
+        }
+
+        views.Reverse();
+        foreach (IDataView view in views)
+        {
+            object step = view.GetType().GetField("_mapper", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(view) ?? view;
+            if (!step.GetType().GetInterfaces().Any(i => i.Name == "ICanSaveOnnx"))
+            {
+                Type type = step.GetType();
+                return type.DeclaringType is { } owner ? $"{owner.Name} ({type.Name})" : type.Name;
+            }
+        }
+
+        return null;
+    }
+
+    private static IDataView? Source(IDataView view) =>
+        view.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IDataTransform")?.GetProperty("Source")?.GetValue(view) as IDataView;
+
+    /// <summary>TinyNet's nodes, initializers and outputs, reading the tensor <paramref name="features"/> (N × D).</summary>
+    private static byte[] Graph(Network network, string features, string? name, IEnumerable<byte[]> inputs)
+    {
+        int d = network.InputCount, h = network.HiddenCount;
+        bool binary = network.Head == Head.BinaryClassification;
+        var nodes = new List<byte[]>
+        {
+            OnnxWriter.Node("Gemm", "tinynet.layer1", [features, "tinynet.w1", "tinynet.b1"], ["tinynet.z1"], ("transB", 1)),
+            OnnxWriter.Node("Sigmoid", "tinynet.sigmoid1", ["tinynet.z1"], ["tinynet.a1"]),
+            OnnxWriter.Node("Gemm", "tinynet.layer2", ["tinynet.a1", "tinynet.w2", "tinynet.b2"], ["Score"], ("transB", 1)),
+        };
+        var initializers = new List<byte[]>
+        {
+            OnnxWriter.FloatTensor("tinynet.w1", [h, d], network.W1),
+            OnnxWriter.FloatTensor("tinynet.b1", [h], network.B1),
+            OnnxWriter.FloatTensor("tinynet.w2", [1, h], network.W2),
+            OnnxWriter.FloatTensor("tinynet.b2", [1], [network.B2]),
+        };
+        var outputs = new List<byte[]> { OnnxWriter.TensorValue("Score", OnnxWriter.Float, [-1, 1]) };
+        if (binary)
+        {
+            nodes.Add(OnnxWriter.Node("Sigmoid", "tinynet.sigmoid2", ["Score"], ["Probability"]));
+            nodes.Add(OnnxWriter.Node("Less", "tinynet.below_half", ["Probability", "tinynet.half"], ["tinynet.below"]));
+            nodes.Add(OnnxWriter.Node("Not", "tinynet.predicted", ["tinynet.below"], ["PredictedLabel"]));
+            initializers.Add(OnnxWriter.FloatTensor("tinynet.half", [], [0.5]));
+            outputs.Add(OnnxWriter.TensorValue("Probability", OnnxWriter.Float, [-1, 1]));
+            outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.Bool, [-1, 1]));
+        }
+
+        return OnnxWriter.Graph(name, nodes, initializers, inputs, outputs);
+    }
+}
+
+/// <summary>Reads the little of a serialized ModelProto the exporter checks: IR version, default-domain opset, output names.</summary>
+internal static class OnnxReader
+{
+    public static (long IrVersion, long Opset, IReadOnlyList<string> Outputs) Summary(byte[] model)
+    {
+        long ir = 0, opset = 0;
+        var outputs = new List<string>();
+        var input = new CodedInputStream(model);
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1 when WireFormat.GetTagWireType(tag) == WireFormat.WireType.Varint:
+                    ir = input.ReadInt64();
+                    break;
+                case 7:
+                    outputs.AddRange(Outputs(input.ReadBytes().ToByteArray()));
+                    break;
+                case 8:
+                    (string domain, long version) = Opset(input.ReadBytes().ToByteArray());
+                    opset = domain is "" or "ai.onnx" ? Math.Max(opset, version) : opset;
+                    break;
+                default:
+                    input.SkipLastField();
+                    break;
+            }
+        }
+
+        return (ir, opset, outputs);
+    }
+
+    private static List<string> Outputs(byte[] graph)
+    {
+        var names = new List<string>();
+        var input = new CodedInputStream(graph);
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == 12)
+            {
+                var info = new CodedInputStream(input.ReadBytes().ToByteArray());
+                for (uint t; (t = info.ReadTag()) != 0;)
+                {
+                    if (WireFormat.GetTagFieldNumber(t) == 1)
+                    {
+                        names.Add(info.ReadString());
+                    }
+                    else
+                    {
+                        info.SkipLastField();
+                    }
+                }
+            }
+            else
+            {
+                input.SkipLastField();
+            }
+        }
+
+        return names;
+    }
+
+    private static (string Domain, long Version) Opset(byte[] message)
+    {
+        string domain = "";
+        long version = 0;
+        var input = new CodedInputStream(message);
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1:
+                    domain = input.ReadString();
+                    break;
+                case 2:
+                    version = input.ReadInt64();
+                    break;
+                default:
+                    input.SkipLastField();
+                    break;
+            }
+        }
+
+        return (domain, version);
+    }
+}

@@ -1,0 +1,230 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TinyNet.MLNet.Onnx;
+
+namespace TinyNet.MLNet.Onnx.Tests;
+
+/// <summary>
+/// Issue 15: pipelines ending in TinyNet, exported with ConvertToOnnxWithTinyNet, give in ONNX Runtime the outputs ML.NET's
+/// Transform gives, row by row, on real data (breast_cancer, credit_data with categoricals and missing values, concrete),
+/// and load back into ML.NET with ApplyOnnxModel.
+/// </summary>
+public sealed class TinyNetOnnxExportTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    // Float tolerance: ML.NET scores through TinyNet's float32 SIMD scorer, ONNX Runtime through its own Gemm kernels;
+    // the sums run in another order, so the last bits differ.
+    private const float ScoreTolerance = 1e-4f;
+    private const float ProbabilityTolerance = 1e-5f;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("tinynet-onnx-").FullName;
+
+    public static TheoryData<string> DataSets => new() { "breast_cancer", "credit_data", "concrete" };
+
+    [Theory]
+    [MemberData(nameof(DataSets))]
+    public void The_exported_pipeline_scores_like_ML_NET_in_ONNX_Runtime(string name)
+    {
+        (MLContext ml, IDataView data, ITransformer model, bool binary) = Train(name);
+        string path = Export(ml, model, data, name);
+        float[] expected = Column<float>(ml, model.Transform(data), "Score");
+
+        using var session = new InferenceSession(path);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(Inputs(session, ml, data));
+        float[] score = [.. results.First(r => r.Name == "Score").AsTensor<float>()];
+        Assert.Equal(expected.Length, score.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(score[i] - expected[i]) <= ScoreTolerance * Math.Max(1, Math.Abs(expected[i])), $"row {i}: ONNX {score[i]}, ML.NET {expected[i]}");
+        }
+
+        if (binary)
+        {
+            float[] probability = [.. results.First(r => r.Name == "Probability").AsTensor<float>()];
+            bool[] predicted = [.. results.First(r => r.Name == "PredictedLabel").AsTensor<bool>()];
+            float[] expectedProbability = Column<float>(ml, model.Transform(data), "Probability");
+            bool[] expectedPredicted = Column<bool>(ml, model.Transform(data), "PredictedLabel");
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(probability[i] - expectedProbability[i]) <= ProbabilityTolerance, $"row {i}: ONNX {probability[i]}, ML.NET {expectedProbability[i]}");
+                Assert.True(predicted[i] == expectedPredicted[i] || Math.Abs(expectedProbability[i] - 0.5f) < ProbabilityTolerance, $"row {i}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DataSets))]
+    public void The_exported_pipeline_loads_back_into_ML_NET_with_ApplyOnnxModel(string name)
+    {
+        (MLContext ml, IDataView data, ITransformer model, bool binary) = Train(name);
+        string path = Export(ml, model, data, name);
+        using var session = new InferenceSession(path);
+        string[] inputs = [.. session.InputMetadata.Keys];
+        string[] outputs = binary ? ["Score", "Probability"] : ["Score"];
+        IDataView scored = ml.Transforms.ApplyOnnxModel(outputs, inputs, path).Fit(data).Transform(data);
+        float[] expected = Column<float>(ml, model.Transform(data), "Score");
+        float[] again = [.. scored.GetColumn<VBuffer<float>>("Score").Select(v => v.GetValues()[0])];
+        Assert.Equal(expected.Length, again.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(again[i] - expected[i]) <= ScoreTolerance * Math.Max(1, Math.Abs(expected[i])), $"row {i}: ApplyOnnxModel {again[i]}, ML.NET {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void The_model_declares_an_IR_version_and_opset_ONNX_Runtime_1_31_supports()
+    {
+        (MLContext ml, IDataView data, ITransformer model, _) = Train("breast_cancer");
+        (long ir, long opset, IReadOnlyList<string> outputs) = OnnxReader.Summary(File.ReadAllBytes(Export(ml, model, data, "versions")));
+        output.WriteLine($"IR version {ir}, default-domain opset {opset}");
+        Assert.InRange(ir, 3, 11);          // ONNX Runtime 1.31 reads IR versions up to 11
+        Assert.InRange(opset, 7, 23);       // and the default-domain opsets 7 to 23
+        Assert.Contains("Score", outputs);
+        Assert.Contains("Probability", outputs);
+        Assert.Contains("PredictedLabel", outputs);
+    }
+
+    [Fact]
+    public void TinyNet_alone_exports_with_its_feature_column_as_the_input()
+    {
+        (MLContext ml, IDataView data, ITransformer model, _) = Train("concrete");
+        var chain = (TransformerChain<ITransformer>)model;
+        ITransformer featurizer = new TransformerChain<ITransformer>([.. chain.Take(chain.Count() - 1)]);
+        IDataView features = featurizer.Transform(data);
+        var tinyNet = (TinyNetPredictionTransformer)chain.Last();
+        string path = Path.Combine(_folder, "alone.onnx");
+        using (FileStream f = File.Create(path))
+        {
+            ml.Model.ConvertToOnnxWithTinyNet(tinyNet, features, f);
+        }
+
+        using var session = new InferenceSession(path);
+        Assert.Equal(["Features"], session.InputMetadata.Keys);
+        float[] expected = Column<float>(ml, tinyNet.Transform(features), "Score");
+        using var results = session.Run(Inputs(session, ml, features));
+        float[] score = [.. results.First(r => r.Name == "Score").AsTensor<float>()];
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(score[i] - expected[i]) <= ScoreTolerance * Math.Max(1, Math.Abs(expected[i])), $"row {i}: ONNX {score[i]}, ML.NET {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void A_pipeline_that_does_not_end_in_TinyNet_is_refused()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = RealData.Load(ml, "concrete");
+        ITransformer model = ml.Transforms.Concatenate("Features", RealData.Numeric(data, "compressive_strength")).Fit(data);
+        var e = Assert.Throws<ArgumentException>(() => ml.Model.ConvertToOnnxWithTinyNet(model, data, new MemoryStream()));
+        Assert.Contains("not TinyNet", e.Message);
+    }
+
+    [Fact]
+    public void A_step_ML_NET_cannot_export_is_refused_by_name_instead_of_a_graph_that_stops_there()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Transforms.CopyColumns("Label", "compressive_strength").Fit(RealData.Load(ml, "concrete")).Transform(RealData.Load(ml, "concrete"));
+        string[] numeric = RealData.Numeric(data, "compressive_strength").Where(c => c != "Label").ToArray();
+        ITransformer model = ml.Transforms.Concatenate("Raw", numeric)
+            .Append(ml.Transforms.CustomMapping<RawRow, FeatureRow>((i, o) => o.Features = [.. i.Raw.Select(v => v / 100)], contractName: null))
+            .Append(ml.Regression.Trainers.TinyNet(new TinyNetRegressionTrainer.Options { NumberOfIterations = 2 }))
+            .Fit(data);
+        var e = Assert.Throws<NotSupportedException>(() => ml.Model.ConvertToOnnxWithTinyNet(model, data, new MemoryStream()));
+        Assert.Contains("CustomMapping", e.Message);
+        Assert.Contains("cannot be exported to ONNX", e.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Export(MLContext ml, ITransformer model, IDataView data, string name)
+    {
+        string path = Path.Combine(_folder, name + ".onnx");
+        using FileStream f = File.Create(path);
+        ml.Model.ConvertToOnnxWithTinyNet(model, data, f);
+        return path;
+    }
+
+    /// <summary>The README's kind of pipeline on a real set; the label is prepared before the exported pipeline.</summary>
+    private static (MLContext Ml, IDataView Data, ITransformer Model, bool Binary) Train(string name)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = RealData.Load(ml, name);
+        (string label, string? positive, string[] text) = name switch
+        {
+            "breast_cancer" => ("diagnosis", "malignant", new[] { "diagnosis" }),
+            "credit_data" => ("Status", "bad", new[] { "Status", "Home", "Marital", "Records", "Job" }),
+            _ => ("compressive_strength", (string?)null, Array.Empty<string>()),
+        };
+        IDataView data = positive is null
+            ? ml.Transforms.CopyColumns("Label", label).Fit(raw).Transform(raw)
+            : ml.Transforms.Conversion.MapValue("Label",
+                raw.GetColumn<ReadOnlyMemory<char>>(label).Select(v => v.ToString()).Distinct().Select(v => new KeyValuePair<string, bool>(v, v == positive)), label)
+                .Fit(raw).Transform(raw);
+        string[] numeric = RealData.Numeric(raw, label);
+        string[] categorical = [.. text.Where(t => t != label)];
+        IEstimator<ITransformer> pipeline = ml.Transforms.ReplaceMissingValues([.. numeric.Select(c => new InputOutputColumnPair(c + "_r", c))]);
+        if (categorical.Length > 0)
+        {
+            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding([.. categorical.Select(c => new InputOutputColumnPair(c + "_1h", c))]));
+        }
+
+        pipeline = pipeline
+            .Append(ml.Transforms.Concatenate("Features", [.. numeric.Select(c => c + "_r"), .. categorical.Select(c => c + "_1h")]))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+        IEstimator<ITransformer> trainer = positive is null
+            ? ml.Regression.Trainers.TinyNet(new TinyNetRegressionTrainer.Options { NumberOfIterations = 30, Seed = 1 })
+            : ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfIterations = 30, Seed = 1 });
+        return (ml, data, pipeline.Append(trainer).Fit(data), positive is not null);
+    }
+
+    /// <summary>One tensor per graph input, N × width, from the data's column of the same name.</summary>
+    private static List<NamedOnnxValue> Inputs(InferenceSession session, MLContext ml, IDataView data)
+    {
+        var inputs = new List<NamedOnnxValue>();
+        foreach ((string name, NodeMetadata meta) in session.InputMetadata)
+        {
+            DataViewSchema.Column column = data.Schema[name];
+            DataViewType item = column.Type is VectorDataViewType v ? v.ItemType : column.Type;
+            int width = column.Type is VectorDataViewType vt ? vt.Size : 1;
+            if (item == NumberDataViewType.Single)
+            {
+                float[] values = width == 1
+                    ? Column<float>(ml, data, name)
+                    : [.. data.GetColumn<VBuffer<float>>(name).SelectMany(b => b.DenseValues())];
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(values, [values.Length / width, width])));
+            }
+            else if (item is TextDataViewType)
+            {
+                string[] values = [.. data.GetColumn<ReadOnlyMemory<char>>(name).Select(m => m.ToString())];
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(values, [values.Length, 1])));
+            }
+            else if (item == BooleanDataViewType.Instance)
+            {
+                bool[] values = Column<bool>(ml, data, name);
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(values, [values.Length, 1])));
+            }
+            else
+            {
+                throw new InvalidOperationException($"input {name}: {column.Type} ({meta.ElementType}) is not handled by this test");
+            }
+        }
+
+        return inputs;
+    }
+
+    private static T[] Column<T>(MLContext ml, IDataView data, string name) => [.. data.GetColumn<T>(name)];
+
+
+    private sealed class RawRow
+    {
+        [VectorType(8)]
+        public float[] Raw { get; set; } = [];
+    }
+
+    private sealed class FeatureRow
+    {
+        [VectorType(8)]
+        public float[] Features { get; set; } = [];
+    }
+}
