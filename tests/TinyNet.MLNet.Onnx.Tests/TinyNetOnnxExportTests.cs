@@ -135,6 +135,50 @@ public sealed class TinyNetOnnxExportTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Contains("cannot be exported to ONNX", e.Message);
     }
 
+    [Fact]
+    public void ML_NETs_own_converter_still_writes_a_graph_without_the_network()
+    {
+        // Why the README warns: mlContext.Model.ConvertToOnnx cannot see inside TinyNet. It writes outputs named
+        // Score.output and Probability.output, but they are not the network's. If this ever fails, ML.NET changed and
+        // the warning should be revisited.
+        (MLContext ml, IDataView data, ITransformer model, _) = Train("breast_cancer");
+        string path = Path.Combine(_folder, "mlnet-own.onnx");
+        using (FileStream f = File.Create(path))
+        {
+            ml.Model.ConvertToOnnx(model, data, f);
+        }
+
+        float[] expected = Column<float>(ml, model.Transform(data), "Probability");
+        using var session = new InferenceSession(path);
+        string wrong;
+        string[] notRaw = [.. session.InputMetadata.Keys.Where(k => data.Schema.GetColumnOrNull(k) is null)];
+        if (notRaw.Length > 0)
+        {
+            // The graph asks for the pipeline's intermediate columns as inputs: a service holding raw rows cannot run it.
+            output.WriteLine($"ML.NET's ConvertToOnnx graph asks for {notRaw.Length} intermediate columns as inputs, e.g. {string.Join(", ", notRaw.Take(3))}");
+            wrong = "intermediate inputs";
+        }
+        else
+        {
+            try
+            {
+                using var results = session.Run(Inputs(session, ml, data));
+                DisposableNamedOnnxValue? probability = results.FirstOrDefault(r => r.Name == "Probability.output");
+                float[] values = probability is null ? [] : [.. probability.AsTensor<float>()];
+                int same = values.Length == expected.Length ? values.Where((v, i) => Math.Abs(v - expected[i]) <= ProbabilityTolerance).Count() : 0;
+                output.WriteLine($"ML.NET's ConvertToOnnx: {same} of {expected.Length} probabilities right; outputs {string.Join(", ", results.Select(r => r.Name).TakeLast(4))}");
+                wrong = same < expected.Length / 2 ? "wrong probabilities" : "";
+            }
+            catch (OnnxRuntimeException e)
+            {
+                output.WriteLine($"ML.NET's ConvertToOnnx graph does not run: {e.Message}");
+                wrong = "does not run";
+            }
+        }
+
+        Assert.NotEqual("", wrong);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string Export(MLContext ml, ITransformer model, IDataView data, string name)
