@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 14's consumer test: pack TinyNet.Core and TinyNet.MLNet to a local folder, install TinyNet.MLNet by version
+# Issue 14's consumer test: pack TinyNet.Core, TinyNet.MLNet and TinyNet.MLNet.Onnx to a local folder, install them by version
 # into a scratch console project outside the repository (tests/Consumer: no project references, a nuget.config naming
 # that folder and nuget.org), train and save there, load in a second process with no registration call and compare
 # the scores bit for bit (the consumer is built with -o into a fresh folder and run from there); then build
@@ -15,6 +15,7 @@ fail() { echo "consumer test: FAILED ($1)"; exit 1; }
 
 dotnet pack "$root/src/TinyNet.Core" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q || fail "pack TinyNet.Core"
 dotnet pack "$root/src/TinyNet.MLNet" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q || fail "pack TinyNet.MLNet"
+dotnet pack "$root/src/TinyNet.MLNet.Onnx" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q || fail "pack TinyNet.MLNet.Onnx"
 ls "$work/feed"/TinyNet.MLNet."$version".nupkg "$work/feed"/TinyNet.MLNet."$version".snupkg >/dev/null || fail "no TinyNet.MLNet package and symbols"
 
 mkdir -p "$work/app" "$work/run"
@@ -38,4 +39,4 @@ dotnet "$work/out/Consumer.dll" load "$work/run" || fail "load in a second proce
 # build-time loader step must still find its tool, then run; Quickstart saves and reloads its model.
 dotnet build "$root/examples/Quickstart" --nologo -v q -o "$work/quickstart" || fail "build examples/Quickstart with -o"
 (cd "$work" && dotnet "$work/quickstart/Quickstart.dll") || fail "run examples/Quickstart built with -o"
-echo "consumer test: passed (TinyNet.MLNet $version from a local feed; built with -o; saved, loaded in a new process, scores bit-identical; Quickstart built with -o)"
+echo "consumer test: passed (TinyNet.MLNet and TinyNet.MLNet.Onnx $version from a local feed; built with -o; saved, loaded in a new process, scores bit-identical; the ONNX export scored by ONNX Runtime; Quickstart built with -o)"

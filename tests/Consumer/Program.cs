@@ -1,8 +1,11 @@
 // A TinyNet user's program written like every ML.NET sample: `using Microsoft.ML;` and nothing else.
 //   Consumer train DIR   trains a pipeline ending in TinyNet, saves DIR/model.zip and DIR/scores.txt (float bits)
-//   Consumer load DIR    in a fresh process, loads DIR/model.zip with no registration call and checks the scores bit for bit
+//   Consumer load DIR    in a fresh process, loads DIR/model.zip with no registration call and checks the scores bit for
+//                        bit; then scores DIR/model.onnx (ConvertToOnnxWithTinyNet, TinyNet.MLNet.Onnx) with ONNX Runtime
 // Exit code 0 when every check passes.
 using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 if (args.Length != 2 || args[0] is not ("train" or "load"))
 {
@@ -32,6 +35,11 @@ if (args[0] == "train")
         .Append(ml.BinaryClassification.Trainers.TinyNet());
     ITransformer trained = pipeline.Fit(data);
     ml.Model.Save(trained, data.Schema, model);
+    using (FileStream onnx = File.Create(Path.Combine(dir, "model.onnx")))
+    {
+        ml.Model.ConvertToOnnxWithTinyNet(trained, data, onnx);
+    }
+
     float[] scores = Scores(ml, trained, data);
     File.WriteAllLines(scoresFile, scores.Select(s => BitConverter.SingleToInt32Bits(s).ToString("X8")));
     var auc = ml.BinaryClassification.EvaluateNonCalibrated(trained.Transform(data)).AreaUnderRocCurve;
@@ -44,7 +52,26 @@ float[] again = Scores(ml, loaded, data);
 string[] expected = File.ReadAllLines(scoresFile);
 int differ = again.Where((s, i) => BitConverter.SingleToInt32Bits(s).ToString("X8") != expected[i]).Count();
 Console.WriteLine($"loaded {model} in a new process: {again.Length - differ} of {again.Length} scores bit-identical");
-return differ == 0 && again.Length == expected.Length ? 0 : Fail($"{differ} scores differ");
+if (differ != 0 || again.Length != expected.Length)
+{
+    return Fail($"{differ} scores differ");
+}
+
+// The exported ONNX model, fed the raw columns, gives the same scores within float tolerance.
+Row[] rows = [.. Rows(400)];
+using var session = new InferenceSession(Path.Combine(dir, "model.onnx"));
+var inputs = session.InputMetadata.Keys.Select(name => name switch
+{
+    "X1" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(rows.Select(r => r.X1).ToArray(), [rows.Length, 1])),
+    "X2" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(rows.Select(r => r.X2).ToArray(), [rows.Length, 1])),
+    "X3" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(rows.Select(r => r.X3).ToArray(), [rows.Length, 1])),
+    _ => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(rows.Select(r => r.Label).ToArray(), [rows.Length, 1])),
+}).ToList();
+using var results = session.Run(inputs, ["Score"]);
+float[] onnxScores = [.. results[0].AsTensor<float>()];
+int far = onnxScores.Where((s, i) => Math.Abs(s - again[i]) > 1e-4f * Math.Max(1f, Math.Abs(again[i]))).Count();
+Console.WriteLine($"model.onnx through ONNX Runtime: {onnxScores.Length - far} of {onnxScores.Length} scores within 1e-4 of ML.NET's");
+return far == 0 && onnxScores.Length == again.Length ? 0 : Fail($"{far} ONNX scores differ from ML.NET's");
 
 static int Fail(string why)
 {
