@@ -54,55 +54,38 @@ internal static class FitTime
 
     private static IEstimator<ITransformer> Create(MLContext ml, string name, bool binary) => (binary, name) switch
     {
-        (true, "tinynet") => ml.BinaryClassification.Trainers.TinyNet(),
-        (true, "lbfgs") => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
-        (true, "lightgbm") => ml.BinaryClassification.Trainers.LightGbm(),
+        (true, _) => BinaryTrainers.Create(ml, name),
         (false, "tinynet") => ml.Regression.Trainers.TinyNet(),
         (false, "sdca") => ml.Regression.Trainers.Sdca(),
         (false, "lightgbm") => ml.Regression.Trainers.LightGbm(),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tinynet, lbfgs, sdca or lightgbm"),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tinynet, sdca or lightgbm"),
     };
 
+    /// <summary>N training rows and 20,000 held-out rows of the teacher data (binary: TeacherData.View), cached and read once.</summary>
     private static (IDataView Train, IDataView Test) Data(MLContext ml, int n, bool binary)
     {
+        IDataView all = binary ? TeacherData.View(ml, n + 20_000, seed: 3) : RegressionView(ml, n + 20_000);
+        return (BinaryTrainers.Materialize(ml.Data.Cache(ml.Data.TakeRows(all, n))), BinaryTrainers.Materialize(ml.Data.Cache(ml.Data.SkipRows(all, n))));
+    }
+
+    private static IDataView RegressionView(MLContext ml, int n)
+    {
         int d = TeacherData.Row.Dimension;
-        (float[] x, float[] y) = TeacherData.Generate(n + 20_000, d, binary ? Head.BinaryClassification : Head.Regression, seed: 3);
-        var rows = new RegressionRow[n + 20_000];
-        for (int i = 0; i < rows.Length; i++)
+        (float[] x, float[] y) = TeacherData.Generate(n, d, Head.Regression, seed: 3);
+        var rows = new RegressionRow[n];
+        for (int i = 0; i < n; i++)
         {
             rows[i] = new RegressionRow { Label = y[i], Features = x.AsSpan(i * d, d).ToArray() };
         }
 
-        IDataView all = ml.Data.LoadFromEnumerable(rows);
-        if (binary)
-        {
-            all = ml.Transforms.CustomMapping<RegressionRow, BinaryLabel>((i, o) => o.BinaryLabelValue = i.Label == 1f, contractName: null).Fit(all).Transform(all);
-            all = ml.Transforms.CopyColumns("Label", "BinaryLabelValue").Fit(all).Transform(all);
-        }
-
-        return (Materialize(ml.Data.Cache(ml.Data.TakeRows(all, n))), Materialize(ml.Data.Cache(ml.Data.SkipRows(all, n))));
-    }
-
-    private static IDataView Materialize(IDataView view)
-    {
-        using DataViewRowCursor cursor = view.GetRowCursor(view.Schema);
-        while (cursor.MoveNext())
-        {
-        }
-
-        return view;
+        return ml.Data.LoadFromEnumerable(rows);
     }
 
     private sealed class RegressionRow
     {
         public float Label { get; set; }
 
-        [VectorType(100)]
+        [VectorType(TeacherData.Row.Dimension)]
         public float[] Features { get; set; } = [];
-    }
-
-    private sealed class BinaryLabel
-    {
-        public bool BinaryLabelValue { get; set; }
     }
 }

@@ -35,7 +35,8 @@ internal static class BinaryTrainers
         return (train, test);
     }
 
-    private static IDataView Materialize(IDataView view)
+    /// <summary>Reads a cached view once, so that no Fit timed afterwards includes filling the cache.</summary>
+    public static IDataView Materialize(IDataView view)
     {
         using DataViewRowCursor cursor = view.GetRowCursor(view.Schema);
         while (cursor.MoveNext())

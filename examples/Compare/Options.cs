@@ -133,7 +133,8 @@ internal sealed record CommandLine(
         "               [--tinynet NAME=VALUE,...] [--variants FILE] [--json FILE] [--out FOLDER]\n" +
         "  no --data or --data-dir: the bundled breast_cancer, credit_data, concrete, diabetes and shuttle data sets.\n" +
         "  --data-dir: every data set its manifest lists (default FOLDER/manifest.csv; columns file,label,task,positive);\n" +
-        "      examples/Compare/manifests/shared-data.csv lists ../shared/data. Multiclass rows are skipped for now.\n" +
+        "      examples/Compare/manifests/shared-data.csv lists the project's 31 shared data sets (docs/defaults.md).\n" +
+        "      Multiclass rows are skipped for now.\n" +
         "  trainers: binary tinynet, sdca, lbfgs, fasttree, lightgbm; regression tinynet, sdca, ogd, fasttree, lightgbm.\n" +
         "  --normalizer: the featurisation's last step (default meanvar = NormalizeMeanVariance, which does not centre).\n" +
         "  --tinynet: TinyNet options to change from its defaults, by property name (for example NumberOfHiddenUnits=64).\n" +

@@ -2,7 +2,7 @@
 // for the protocol and CommandLine.Usage for every option.
 //   dotnet run --project examples/Compare
 //   dotnet run --project examples/Compare -- --data PATH --label COLUMN --task binary|regression [--positive VALUE] [--json FILE] [--trainers tinynet,sdca]
-//   dotnet run --project examples/Compare -- --data-dir ../shared/data --manifest examples/Compare/manifests/shared-data.csv
+//   dotnet run --project examples/Compare -- --data-dir FOLDER --manifest FILE   (a folder of CSVs; see docs/defaults.md)
 using TinyNet.Examples.Compare;
 
 return CompareApp.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);

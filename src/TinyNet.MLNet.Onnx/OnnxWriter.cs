@@ -94,15 +94,15 @@ internal static class OnnxWriter
     /// <summary>TensorProto of float32: dims (1), data_type (2), name (8), raw_data (9, little-endian).</summary>
     public static byte[] FloatTensor(string name, long[] dims, ReadOnlySpan<double> values)
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this exporter runs on little-endian machines only.");
+        }
+
         var raw = new byte[values.Length * sizeof(float)];
         for (int i = 0; i < values.Length; i++)
         {
             BitConverter.TryWriteBytes(raw.AsSpan(i * sizeof(float)), (float)values[i]);
-        }
-
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this exporter runs on little-endian machines only.");
         }
 
         return Message(o =>

@@ -70,10 +70,10 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             ch.Info(MessageSensitivity.None, $"TinyNet: read {validation.RowsRead} validation rows, skipped {validation.RowsSkipped}.");
         }
 
-        // Regression: train on the standardised label, then fold the scale into w2 and b2 (the model stays the notes' network).
-        (float mean, float std) = _options is TinyNetRegressionTrainer.Options { StandardizeLabel: true } ? LabelScale(train.Data) : (0f, 1f);
-        DataSet trainSet = Rescale(train.Data, mean, std);
-        DataSet? validationSet = validation is null ? null : Rescale(validation.Data, mean, std);
+        // Regression: train on the standardised label, then fold the scale into w2 and b2 (LabelScaling).
+        LabelScaling? labels = _options is TinyNetRegressionTrainer.Options { StandardizeLabel: true } ? LabelScaling.Of(train.Data) : null;
+        DataSet trainSet = labels?.Apply(train.Data) ?? train.Data;
+        DataSet? validationSet = validation is null ? null : labels?.Apply(validation.Data) ?? validation.Data;
 
         // Features: train on (x − μ) / σ per column, then fold the transform into w1 and b1 (FeatureScaling).
         FeatureScaling? scaling = _options.StandardizeFeatures ? FeatureScaling.Of(trainSet) : null;
@@ -92,22 +92,14 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         else
         {
             // The saved network works on the features and label as given; training works on the standardised ones.
-            Network initial = StartingPoint(start, trainSet.ColumnCount, mean, std, scaling);
+            Network initial = StartingPoint(start, trainSet.ColumnCount, labels, scaling);
             ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
             result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
         }
 
         Network network = result.Network;
         scaling?.FoldInto(network);
-        if (std != 1f || mean != 0f)
-        {
-            for (int h = 0; h < network.HiddenCount; h++)
-            {
-                network.W2[h] *= std;
-            }
-
-            network.B2 = network.B2 * std + mean;
-        }
+        labels?.FoldInto(network);
 
         ch.Info(MessageSensitivity.None, $"TinyNet: trained {result.History.EpochCount} epochs; returned the parameters of epoch {result.History.BestEpoch}.");
         var features = (VectorDataViewType)trainData.Schema[_options.FeatureColumnName].Type;
@@ -147,9 +139,9 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
 
     /// <summary>
     /// The trained network expressed on the standardised features and label this run trains on: the inverse of the folds
-    /// applied after training (<see cref="FeatureScaling.UnfoldFrom"/>; w2 / std, (b2 − mean) / std for the label).
+    /// applied after training (<see cref="FeatureScaling.UnfoldFrom"/>, <see cref="LabelScaling.UnfoldFrom"/>).
     /// </summary>
-    private Network StartingPoint(TinyNetModelParameters start, int columns, float mean, float std, FeatureScaling? scaling)
+    private Network StartingPoint(TinyNetModelParameters start, int columns, LabelScaling? labels, FeatureScaling? scaling)
     {
         if (start.Head != _options.Head)
         {
@@ -166,53 +158,8 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
 
         Network network = start.ToNetwork();
         scaling?.UnfoldFrom(network);
-        if (std != 1f || mean != 0f)
-        {
-            for (int h = 0; h < network.HiddenCount; h++)
-            {
-                network.W2[h] /= std;
-            }
-
-            network.B2 = (network.B2 - mean) / std;
-        }
-
+        labels?.UnfoldFrom(network);
         return network;
-    }
-
-    private static (float Mean, float Std) LabelScale(DataSet data)
-    {
-        ReadOnlySpan<float> y = data.Labels.Span;
-        double mean = 0;
-        foreach (float v in y)
-        {
-            mean += v;
-        }
-
-        mean /= y.Length;
-        double variance = 0;
-        foreach (float v in y)
-        {
-            variance += (v - mean) * (v - mean);
-        }
-
-        double std = Math.Sqrt(variance / y.Length);
-        return ((float)mean, std > 0 ? (float)std : 1f);
-    }
-
-    private static DataSet Rescale(DataSet data, float mean, float std)
-    {
-        if (mean == 0f && std == 1f)
-        {
-            return data;
-        }
-
-        float[] y = data.Labels.ToArray();
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = (y[i] - mean) / std;
-        }
-
-        return data.WithLabels(y);
     }
 
     /// <summary>Writes each epoch to ML.NET's log (visible through MLContext.Log) and forwards it to the user's IProgress.</summary>
@@ -253,7 +200,7 @@ public sealed class TinyNetBinaryTrainer : TinyNetTrainerBase
 
         /// <summary>
         /// The binary defaults, written once: the Options initialise from them and the catalog's parameters default to
-        /// them. Chosen by the defaults study over the 11 binary sets of ../shared/data (protocol and table:
+        /// them. Chosen by the defaults study over the 11 binary sets of the project's shared data folder (protocol and table:
         /// docs/defaults.md): the best median rank among the configurations that came within 0.005 AUC of the better
         /// linear trainer (L-BFGS, SDCA) on every set.
         /// </summary>
@@ -312,7 +259,7 @@ public sealed class TinyNetRegressionTrainer : TinyNetTrainerBase
 
         /// <summary>
         /// The regression defaults, written once: the Options initialise from them and the catalog's parameters default
-        /// to them. Chosen by the defaults study over the 9 regression sets of ../shared/data (protocol and table:
+        /// to them. Chosen by the defaults study over the 9 regression sets of the project's shared data folder (protocol and table:
         /// docs/defaults.md): the best median rank among the configurations whose RMSE stayed within 1.02 × the better
         /// linear trainer's (SDCA, OGD) on every set and within 1% across normalisers.
         /// </summary>

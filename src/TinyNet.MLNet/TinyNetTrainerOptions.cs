@@ -7,7 +7,7 @@ namespace TinyNet.MLNet;
 /// carry ML.NET's search-space attributes (<see cref="RangeAttribute"/>, <see cref="ChoiceAttribute"/>) over the ranges
 /// the defaults study found sensible (docs/defaults.md), so an AutoML sweep can tune TinyNet. The defaults differ by
 /// task and are written once, in <see cref="TinyNetBinaryTrainer.Options.Defaults"/> and
-/// <see cref="TinyNetRegressionTrainer.Options.Defaults"/> (chosen over the real data sets of ../shared/data; see
+/// <see cref="TinyNetRegressionTrainer.Options.Defaults"/> (chosen over 20 real data sets; see
 /// docs/defaults.md). TinyNet standardises its features itself (<see cref="StandardizeFeatures"/>), so any normaliser
 /// before it, or none, gives the same model.
 /// </summary>

@@ -4,7 +4,7 @@ namespace TinyNet.Examples.Compare.Tests;
 
 /// <summary>
 /// The defaults regression test of issue 12 (docs/defaults.md): TinyNet with its defaults, in the README's pipeline
-/// (default NormalizeMeanVariance), five splits, on six small real sets copied from ../shared/data. On every binary
+/// (default NormalizeMeanVariance), five splits, on six small real sets copied from the project's shared data sets. On every binary
 /// set its AUC is at least the better linear trainer's (L-BFGS, SDCA) − 0.005; on every regression set its RMSE is at
 /// most 1.02 × the better linear trainer's (SDCA, OGD). A change of a default that breaks a target fails here.
 /// </summary>

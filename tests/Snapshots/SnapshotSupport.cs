@@ -69,7 +69,7 @@ public sealed record Parameters(double[][] W1, double[] B1, double[] W2, double 
         [.. n.B1], [.. n.W2], n.B2);
 }
 
-/// <summary>The bundled data subsets (every 4th row of ../shared/data's breast_cancer.csv and diabetes.csv), standardised.</summary>
+/// <summary>The bundled data subsets (every 4th row of the shared breast_cancer.csv and diabetes.csv, bundled in data/), standardised.</summary>
 internal static class RealData
 {
     /// <summary>143 rows, 30 features, label 1 = malignant.</summary>

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 
 namespace TinyNet.MLNet.Tests;
 
-/// <summary>The real data sets copied from ../shared/data, loaded column by column as a user would, and their featurisers.</summary>
+/// <summary>The real data sets copied into data/ from the project's shared data sets, loaded column by column as a user would, and their featurisers.</summary>
 internal static class RealData
 {
     public static string PathOf(string file) => Path.Combine(AppContext.BaseDirectory, "data", file);

@@ -85,16 +85,17 @@ public class DefaultsTests
         }
 
         // The catalog's parameters take their default values from the same constants.
-        System.Reflection.ParameterInfo[] binary = typeof(TinyNetCatalog).GetMethods()
-            .Single(m => m.Name == "TinyNet" && m.GetParameters()[0].ParameterType == typeof(BinaryClassificationCatalog.BinaryClassificationTrainers) && m.GetParameters().Length > 2)
-            .GetParameters();
+        System.Reflection.ParameterInfo[] binary = SimpleOverload(typeof(BinaryClassificationCatalog.BinaryClassificationTrainers));
         Assert.Equal(TinyNetBinaryTrainer.Options.Defaults.NumberOfHiddenUnits, binary.Single(p => p.Name == "numberOfHiddenUnits").DefaultValue);
         Assert.Equal(TinyNetBinaryTrainer.Options.Defaults.LearningRate, binary.Single(p => p.Name == "learningRate").DefaultValue);
         Assert.Equal(TinyNetBinaryTrainer.Options.Defaults.NumberOfIterations, binary.Single(p => p.Name == "numberOfIterations").DefaultValue);
-        System.Reflection.ParameterInfo[] regression = typeof(TinyNetCatalog).GetMethods()
-            .Single(m => m.Name == "TinyNet" && m.GetParameters()[0].ParameterType == typeof(RegressionCatalog.RegressionTrainers) && m.GetParameters().Length > 2)
-            .GetParameters();
+        System.Reflection.ParameterInfo[] regression = SimpleOverload(typeof(RegressionCatalog.RegressionTrainers));
         Assert.Equal(TinyNetRegressionTrainer.Options.Defaults.NumberOfHiddenUnits, regression.Single(p => p.Name == "numberOfHiddenUnits").DefaultValue);
         Assert.Equal(TinyNetRegressionTrainer.Options.Defaults.LearningRate, regression.Single(p => p.Name == "learningRate").DefaultValue);
     }
+
+    /// <summary>The parameters of the catalog's simple TinyNet overload (not the Options one) for a task's trainers catalog.</summary>
+    private static System.Reflection.ParameterInfo[] SimpleOverload(Type trainers) => typeof(TinyNetCatalog).GetMethods()
+        .Single(m => m.Name == "TinyNet" && m.GetParameters()[0].ParameterType == trainers && m.GetParameters().Length > 2)
+        .GetParameters();
 }
