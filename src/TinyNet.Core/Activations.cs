@@ -34,7 +34,56 @@ public static class Activations
     /// <summary>Derivative of the identity: 1, which is why P2 may "ignore" ∂a2/∂z2 (errata E3).</summary>
     public static double IdentityDerivative(double z) => 1.0;
 
-    /// <summary>The output activation a2 of <paramref name="head"/> applied to the logit z2 (P1).</summary>
-    public static double Output(Head head, double z2) =>
-        head == Head.Regression ? Identity(z2) : Sigmoid(z2);
+    /// <summary>The output activation a2 of a one-output <paramref name="head"/> applied to the logit z2 (P1).</summary>
+    /// <exception cref="ArgumentException"><paramref name="head"/> is multiclass, whose output is a vector: use <see cref="Softmax"/>.</exception>
+    public static double Output(Head head, double z2) => head switch
+    {
+        Head.Regression => Identity(z2),
+        Head.BinaryClassification => Sigmoid(z2),
+        _ => throw new ArgumentException("The multiclass head has K outputs; use Activations.Softmax on all K logits.", nameof(head)),
+    };
+
+    /// <summary>
+    /// softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ) (docs/notes-multiclass.md M1, multiclass output), written into <paramref name="a"/>.
+    /// Evaluated as e^(zₖ − m) / Σⱼ e^(zⱼ − m) with m = maxⱼ zⱼ: the same value (the factor e^(−m) cancels), but every
+    /// exponent is ≤ 0, so nothing overflows (z = [1000, 0] gives [1, e^(−1000)] = [1, 0], not NaN) and the sum is ≥ 1.
+    /// Its Jacobian ∂a2ₖ/∂z2ⱼ = a2ₖ (1[k = j] − a2ⱼ) (M2) is never formed: against cross-entropy it collapses to a2 − y (M3).
+    /// </summary>
+    public static void Softmax(ReadOnlySpan<double> z, Span<double> a)
+    {
+        if (a.Length != z.Length)
+        {
+            throw new ArgumentException($"a has room for {a.Length} values; pass one per logit ({z.Length}).", nameof(a));
+        }
+
+        double m = Max(z);
+        double sum = 0;
+        for (int k = 0; k < z.Length; k++)
+        {
+            a[k] = Math.Exp(z[k] - m);
+            sum += a[k];
+        }
+
+        for (int k = 0; k < z.Length; k++)
+        {
+            a[k] /= sum;
+        }
+    }
+
+    /// <summary>The largest value of a non-empty span (the shift of <see cref="Softmax"/> and <see cref="Losses.LogSumExp"/>).</summary>
+    internal static double Max(ReadOnlySpan<double> z)
+    {
+        if (z.IsEmpty)
+        {
+            throw new ArgumentException("z is empty; the softmax needs at least one logit.", nameof(z));
+        }
+
+        double m = z[0];
+        for (int k = 1; k < z.Length; k++)
+        {
+            m = Math.Max(m, z[k]);
+        }
+
+        return m;
+    }
 }

@@ -11,6 +11,14 @@ namespace TinyNet;
 /// ∂L/∂w1 = δ1 xᵀ                          (P3 box 1 with the trailing × = x, errata E5; P6 box 2)
 /// ∂L/∂b1 = δ1                             (P3 box 2, P6 box 3)
 /// </code>
+/// The multiclass head (docs/notes-multiclass.md) has K outputs and the same formulas with δ2 a vector:
+/// <code>
+/// δ2     = a2 − y,  a2 = softmax(z2), y one-hot     (M3: the softmax Jacobian cancels against cross-entropy)
+/// ∂L/∂W2 = δ2 a1ᵀ                                     (M4 box 1, K × H)
+/// ∂L/∂b2 = δ2                                         (M4 box 2, K values)
+/// δ1     = (W2ᵀ δ2) ⊙ a1 ⊙ (1 − a1)                   (M4 box 3)
+/// ∂L/∂w1 = δ1 xᵀ,   ∂L/∂b1 = δ1                      (M4 boxes 4 and 5: unchanged)
+/// </code>
 /// Over a batch the notes sum: L = Σᵢ sᵢ ℓᵢ (sᵢ the sample weights, 1 by default) has gradient Σᵢ sᵢ (...)ᵢ.
 /// For the regression head ℓ = ½ (y − a2)², so these are (N/2) × the gradient of the notes' Loss_MSE (errata E2).
 /// </summary>
@@ -36,6 +44,65 @@ public static class Backprop
 
     /// <summary>∂L/∂b2 = Σ (a2 − y) (P2, second box; P6, first box): one sample's term is δ2 itself.</summary>
     public static double DLossDB2(double delta2) => delta2;
+
+    /// <summary>
+    /// Multiclass output error δ2 = ∂ℓ/∂z2 = a2 − y (docs/notes-multiclass.md M3) with a2 = softmax(z2) and y one-hot at
+    /// class <paramref name="y"/>: δ2ₖ = a2ₖ − 1[k = y]. Softmax + cross-entropy is a matched pair: the chain rule through
+    /// the softmax Jacobian a2ₖ(1[k = j] − a2ⱼ) against ∂ℓ/∂a2ₖ = −yₖ / a2ₖ collapses to exactly this (M2–M3).
+    /// </summary>
+    public static void Delta2(ReadOnlySpan<double> a2, int y, Span<double> delta2)
+    {
+        for (int k = 0; k < delta2.Length; k++)
+        {
+            delta2[k] = a2[k] - (k == y ? 1.0 : 0.0);
+        }
+    }
+
+    /// <summary>
+    /// ∂L/∂W2 = Σ δ2 a1ᵀ (docs/notes-multiclass.md M4, first box): adds the outer product of δ2 (K values) and a1
+    /// (H values) into <paramref name="dw2"/> (K × H, row-major). Row k is P2's box for output unit k.
+    /// </summary>
+    public static void AddDLossDW2(ReadOnlySpan<double> delta2, ReadOnlySpan<double> a1, Span<double> dw2)
+    {
+        int hCount = a1.Length;
+        for (int k = 0; k < delta2.Length; k++)
+        {
+            Span<double> row = dw2.Slice(k * hCount, hCount);
+            for (int h = 0; h < hCount; h++)
+            {
+                row[h] += delta2[k] * a1[h];
+            }
+        }
+    }
+
+    /// <summary>∂L/∂b2 = Σ δ2 (docs/notes-multiclass.md M4, second box): adds one sample's δ2 (K values) into <paramref name="db2"/>.</summary>
+    public static void AddDLossDB2(ReadOnlySpan<double> delta2, Span<double> db2)
+    {
+        for (int k = 0; k < delta2.Length; k++)
+        {
+            db2[k] += delta2[k];
+        }
+    }
+
+    /// <summary>
+    /// The multiclass hidden error δ1 = (W2ᵀ δ2) ⊙ a1 ⊙ (1 − a1) (docs/notes-multiclass.md M4, third box): every output k
+    /// sends δ2ₖ back along its own weights w2[k, h], and hidden unit h adds them up (each z2ₖ depends on a1ₕ).
+    /// <paramref name="w2"/> is K × H, row-major.
+    /// </summary>
+    public static void Delta1(ReadOnlySpan<double> delta2, ReadOnlySpan<double> w2, ReadOnlySpan<double> a1, Span<double> delta1)
+    {
+        int hCount = a1.Length;
+        for (int h = 0; h < hCount; h++)
+        {
+            double back = 0;                                   // (W2ᵀ δ2)ₕ = Σₖ w2[k, h] δ2ₖ
+            for (int k = 0; k < delta2.Length; k++)
+            {
+                back += w2[k * hCount + h] * delta2[k];
+            }
+
+            delta1[h] = back * Activations.SigmoidDerivative(a1[h]);
+        }
+    }
 
     /// <summary>
     /// The hidden error δ1 = δ2 · w2 ⊙ a1 ⊙ (1 − a1) (the common factor of P3's and P6's w1 and b1 boxes):
@@ -78,7 +145,7 @@ public static class Backprop
     }
 
     /// <summary>
-    /// The notes' summed loss L = Σᵢ sᵢ ℓᵢ over a batch (ℓ from <see cref="Losses.Loss"/>).
+    /// The notes' summed loss L = Σᵢ sᵢ ℓᵢ over a batch (ℓ from <see cref="Losses.Loss(Head, double, ReadOnlySpan{double})"/>).
     /// </summary>
     /// <param name="network">The parameters.</param>
     /// <param name="x">N rows of D inputs, back to back.</param>
@@ -90,10 +157,11 @@ public static class Backprop
         int d = network.InputCount;
         var z1 = new double[network.HiddenCount];
         var a1 = new double[network.HiddenCount];
+        var z2 = new double[network.OutputCount];
         double sum = 0;
         for (int i = 0; i < n; i++)
         {
-            double z2 = network.Forward(x.Slice(i * d, d), z1, a1);
+            network.Forward(x.Slice(i * d, d), z1, a1, z2);
             sum += Weight(s, i) * Losses.Loss(network.Head, y[i], z2);
         }
 
@@ -107,11 +175,18 @@ public static class Backprop
     public static double Compute(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, Gradients gradients)
     {
         int n = CheckBatch(network, x, y, s);
-        if (gradients.InputCount != network.InputCount || gradients.HiddenCount != network.HiddenCount)
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (!gradients.Fits(network))
         {
             throw new ArgumentException(
-                $"gradients are shaped D = {gradients.InputCount}, H = {gradients.HiddenCount} but the network is D = {network.InputCount}, H = {network.HiddenCount}.",
+                $"gradients are shaped {Gradients.Shape(gradients.InputCount, gradients.HiddenCount, gradients.OutputCount)} but the network is " +
+                $"{Gradients.Shape(network.InputCount, network.HiddenCount, network.OutputCount)}.",
                 nameof(gradients));
+        }
+
+        if (network.Head == Head.MulticlassClassification)
+        {
+            return ComputeMulticlass(network, x, y, s, gradients);
         }
 
         int d = network.InputCount;
@@ -138,7 +213,44 @@ public static class Backprop
             AddDLossDB1(delta1, gradients.B1);
         }
 
-        gradients.B2 = db2;
+        gradients.B2[0] = db2;
+        return loss;
+    }
+
+    /// <summary><see cref="Compute"/> for the multiclass head: the same loop with δ2, z2 and a2 vectors of K values (M4).</summary>
+    private static double ComputeMulticlass(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, Gradients gradients)
+    {
+        int d = network.InputCount, hCount = network.HiddenCount, kCount = network.OutputCount;
+        var z1 = new double[hCount];
+        var a1 = new double[hCount];
+        var delta1 = new double[hCount];
+        var z2 = new double[kCount];
+        var a2 = new double[kCount];
+        var delta2 = new double[kCount];
+        gradients.Clear();
+        double loss = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            ReadOnlySpan<double> xi = x.Slice(i * d, d);
+            network.Forward(xi, z1, a1, z2);
+            Activations.Softmax(z2, a2);
+            double si = Weight(s, i);
+            int yi = (int)y[i];
+            loss += si * Losses.CrossEntropyFromLogits(yi, z2);
+
+            Delta2(a2, yi, delta2);                        // δ2 = a2 − y (M3)
+            for (int k = 0; k < kCount; k++)
+            {
+                delta2[k] *= si;                           // the weight sᵢ scales the sample's whole gradient
+            }
+
+            AddDLossDW2(delta2, a1, gradients.W2);
+            AddDLossDB2(delta2, gradients.B2);
+            Delta1(delta2, network.W2, a1, delta1);
+            AddDLossDW1(delta1, xi, gradients.W1);
+            AddDLossDB1(delta1, gradients.B1);
+        }
+
         return loss;
     }
 
@@ -163,7 +275,7 @@ public static class Backprop
         Scale(gradients.W1, scale);
         Scale(gradients.B1, scale);
         Scale(gradients.W2, scale);
-        gradients.B2 *= scale;
+        Scale(gradients.B2, scale);
         double penalty = 0;
         for (int i = 0; i < network.W1.Length; i++)
         {
@@ -171,10 +283,10 @@ public static class Backprop
             penalty += network.W1[i] * network.W1[i];
         }
 
-        for (int h = 0; h < network.HiddenCount; h++)
+        for (int i = 0; i < network.W2.Length; i++)
         {
-            gradients.W2[h] += l2 * network.W2[h];
-            penalty += network.W2[h] * network.W2[h];
+            gradients.W2[i] += l2 * network.W2[i];
+            penalty += network.W2[i] * network.W2[i];
         }
 
         return loss * scale + 0.5 * l2 * penalty;
@@ -246,6 +358,18 @@ public static class Backprop
         if (!s.IsEmpty && s.Length != n)
         {
             throw new ArgumentException($"s holds {s.Length} weights; pass one per sample ({n}) or none.", nameof(s));
+        }
+
+        if (network.Head == Head.MulticlassClassification)
+        {
+            int k = network.OutputCount;
+            for (int i = 0; i < n; i++)
+            {
+                if (!(y[i] >= 0 && y[i] < k && y[i] == Math.Floor(y[i])))
+                {
+                    throw new ArgumentException($"y: label of sample {i} is {y[i]}; the multiclass head with K = {k} needs a class 0 … {k - 1}.", nameof(y));
+                }
+            }
         }
 
         return n;

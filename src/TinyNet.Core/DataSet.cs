@@ -257,17 +257,22 @@ public sealed class DataSet
 
     /// <summary>
     /// Splits off a seeded random <paramref name="fraction"/> of the rows as a hold-out set (stratified by label when the
-    /// labels are 0/1 classes: each class gives the same fraction, at least one row of a class with two or more), for
-    /// <see cref="TrainerOptions.ValidationFraction"/>. Null when either part would be empty or weigh nothing.
+    /// labels are classes 0 … <paramref name="classCount"/> − 1: each class gives the same fraction, at least one row of a
+    /// class with two or more), for <see cref="TrainerOptions.ValidationFraction"/>. Null when either part would be empty
+    /// or weigh nothing.
     /// </summary>
-    internal (DataSet Fit, DataSet HoldOut)? SplitHoldOut(double fraction, bool stratify, ulong seed)
+    /// <param name="fraction">The share of rows to hold out.</param>
+    /// <param name="classCount">The classes to stratify by (2 for binary), or 0 not to stratify (regression).</param>
+    /// <param name="seed">The seed of the split.</param>
+    internal (DataSet Fit, DataSet HoldOut)? SplitHoldOut(double fraction, int classCount, ulong seed)
     {
+        bool stratify = classCount > 0;
         int n = RowCount;
         var rng = new Rng(seed ^ 0x0DD5_CA1E_0F_5E_7UL);
         var held = new bool[n];
         int heldCount = 0;
         ReadOnlySpan<float> labels = Labels.Span;
-        foreach (int[] group in stratify ? GroupsByLabel(labels) : [Enumerable.Range(0, n).ToArray()])
+        foreach (int[] group in stratify ? GroupsByLabel(labels, classCount) : [Enumerable.Range(0, n).ToArray()])
         {
             rng.Shuffle(group);
             int take = (int)Math.Round(fraction * group.Length);
@@ -293,16 +298,21 @@ public sealed class DataSet
         return fit.WeightSum > 0 && holdOut.WeightSum > 0 ? (fit, holdOut) : null;
     }
 
-    private static int[][] GroupsByLabel(ReadOnlySpan<float> labels)
+    /// <summary>The rows of each class 0 … K − 1, in order (labels already checked to be classes).</summary>
+    private static int[][] GroupsByLabel(ReadOnlySpan<float> labels, int classCount)
     {
-        var zero = new List<int>();
-        var one = new List<int>();
-        for (int i = 0; i < labels.Length; i++)
+        var groups = new List<int>[classCount];
+        for (int k = 0; k < classCount; k++)
         {
-            (labels[i] == 0f ? zero : one).Add(i);
+            groups[k] = [];
         }
 
-        return [[.. zero], [.. one]];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            groups[(int)labels[i]].Add(i);
+        }
+
+        return [.. groups.Select(g => g.ToArray())];
     }
 
     /// <summary>The rows i with <c>pick[i] == value</c>, in order, copied.</summary>

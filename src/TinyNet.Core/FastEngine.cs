@@ -12,9 +12,9 @@ namespace TinyNet;
 /// Per step each thread takes a contiguous share of the batch, gathers its rows into a padded buffer X, and computes
 /// <code>
 /// A      = σ(X w1ᵀ + b1)                   (forward, 4-row register tiles, FMA)
-/// z2     = A w2 + b2,  δ2 = s (a2 − y) / Σ s       (Σ s = B without weights)
-/// ∂J/∂w2 = Aᵀ δ2,  ∂J/∂b2 = Σ δ2
-/// Δ1     = δ2 w2ᵀ ⊙ A ⊙ (1 − A)             (in place over A)
+/// Z2     = A w2ᵀ + b2,  Δ2 = s (a2 − y) / Σ s     (K per row; Σ s = B without weights; a2 = softmax for multiclass)
+/// ∂J/∂w2 = Δ2ᵀ A,  ∂J/∂b2 = Σ Δ2
+/// Δ1     = Δ2 w2 ⊙ A ⊙ (1 − A)              (in place over A)
 /// ∂J/∂b1 = Σ Δ1,   ∂J/∂w1ᵀ = Xᵀ Δ1           (4-row register tiles)
 /// </code>
 /// into its own gradient buffer (phase 1); then the buffers are added in thread order (a fixed-order reduction, so the
@@ -32,6 +32,7 @@ internal sealed class FastEngine : IEngine
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
 
     private readonly Head _head;
+    private readonly int _k;
     private readonly ParameterLayout _layout;
     private readonly Kernels _kernels;
     private readonly int _hp, _oB1, _oW2, _oB2;
@@ -60,7 +61,8 @@ internal sealed class FastEngine : IEngine
     internal FastEngine(Network initial, DataSet train, TrainerOptions options, Kernels kernels)
     {
         _head = initial.Head;
-        _layout = new ParameterLayout(initial.InputCount, initial.HiddenCount);
+        _k = initial.OutputCount;
+        _layout = ParameterLayout.Of(initial);
         Sizes.CheckArray((double)(ChunkRows + RowTile) * Math.Max(_layout.Dp, _layout.Hp), sizeof(float),
             $"The fast engine's row buffers for D = {initial.InputCount}, H = {initial.HiddenCount}", nameof(initial));
         _kernels = kernels;
@@ -85,7 +87,7 @@ internal sealed class FastEngine : IEngine
         {
             // Thread 0 takes whole batches when they are too small to split (ThreadsFor), so it holds a full chunk.
             int rows = RoundUp(Math.Min(ChunkRows, t == 0 ? batch : (batch + threads - 1) / threads), RowTile);
-            _contexts[t] = new Context(rows, _layout.Dp, _hp, _layout.Count);
+            _contexts[t] = new Context(rows, _layout.Dp, _hp, _k, _layout.Count);
         }
 
         _workers = new StepWorkers(threads, Job);
@@ -131,13 +133,13 @@ internal sealed class FastEngine : IEngine
         Math.Max(1, Math.Min(Math.Min(option == 0 ? processors : option, processors), batch));
 
     /// <summary>About the bytes an engine for D inputs, H hidden units, batches of <paramref name="batch"/> rows allocates.</summary>
-    internal static double EstimateBytes(int d, int h, int batch, int threadOption)
+    internal static double EstimateBytes(int d, int h, int batch, int threadOption, int k = 1)
     {
         int threads = ThreadsFor(threadOption, batch);
         double dp = RoundUp(d, RowTile), hp = RoundUp(h, ParameterLayout.Lanes);
-        double count = ParameterLayout.CountFor(d, h);
+        double count = ParameterLayout.CountFor(d, h, k);
         double rows = Math.Min(ChunkRows, batch) + RowTile;
-        return 4.0 * ((4 + threads) * count + threads * rows * (dp + hp + 1)) + 4.0 * batch;
+        return 4.0 * ((4 + threads) * count + threads * rows * (dp + hp + k)) + 4.0 * batch;
     }
 
     /// <summary>Σ sᵢ over <paramref name="rows"/>: their count without weights.</summary>
@@ -200,10 +202,11 @@ internal sealed class FastEngine : IEngine
     public double LossSum(DataSet data)
     {
         Context context = _contexts[0];
-        int capacity = context.Z2.Length;
+        int capacity = context.Rows;
         ReadOnlySpan<float> labels = data.Labels.Span;
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
         double sum = 0;
+        Span<double> z2 = _k <= 256 ? stackalloc double[_k] : new double[_k];
         for (int start = 0; start < data.RowCount; start += capacity)
         {
             int count = Math.Min(capacity, data.RowCount - start);
@@ -212,7 +215,12 @@ internal sealed class FastEngine : IEngine
             for (int b = 0; b < count; b++)
             {
                 float s = weights.IsEmpty ? 1f : weights[start + b];
-                sum += s * Losses.Loss(_head, labels[start + b], context.Z2[b]);
+                for (int k = 0; k < _k; k++)
+                {
+                    z2[k] = context.Z2[b * _k + k];
+                }
+
+                sum += s * Losses.Loss(_head, labels[start + b], z2);
             }
         }
 
@@ -274,7 +282,7 @@ internal sealed class FastEngine : IEngine
         if (_l2 != 0)
         {
             AddL2(lo, hi, 0, _oB1);
-            AddL2(lo, hi, _oW2, _oW2 + _hp);
+            AddL2(lo, hi, _oW2, _oW2 + _k * _hp);
         }
 
         if (_updateInPhase2)
@@ -310,14 +318,18 @@ internal sealed class FastEngine : IEngine
         Span<float> grad = c.Grad;
         grad.Clear();
         double lossSum = 0;
-        int capacity = c.Z2.Length;
+        int capacity = c.Rows;
         for (int chunk = start; chunk < start + count; chunk += capacity)
         {
             lossSum += Chunk(c, data, chunk, Math.Min(capacity, start + count - chunk), invN, grad);
         }
 
         // The padded hidden units have a1 = σ(0) = ½ but w2 = 0: keep their ∂J/∂w2 at zero so they stay inert.
-        grad.Slice(_oW2 + _layout.H, _hp - _layout.H).Clear();
+        for (int k = 0; k < _k; k++)
+        {
+            grad.Slice(_oW2 + k * _hp + _layout.H, _hp - _layout.H).Clear();
+        }
+
         return lossSum;
     }
 
@@ -326,6 +338,10 @@ internal sealed class FastEngine : IEngine
     {
         int rows = Gather(c, data, _batchRows, start, count);
         _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
+        if (_head == Head.MulticlassClassification)
+        {
+            return MulticlassOutput(c, data, start, count, rows, invN, grad);
+        }
 
         ReadOnlySpan<float> labels = data.Labels.Span;
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
@@ -350,6 +366,52 @@ internal sealed class FastEngine : IEngine
         }
 
         grad[_oB2] += db2;
+        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad);
+        return lossSum;
+    }
+
+    /// <summary>
+    /// The multiclass output layer of a chunk, then the backward pass: per row a2 = softmax(z2) and ℓ = logsumexp(z2) − z2_y
+    /// (with the max subtracted: nothing overflows, log never sees 0), and δ2 = s (a2 − y) / Σ s written over z2 (M3);
+    /// ∂J/∂b2 += Σ δ2. Returns Σ s ℓ.
+    /// </summary>
+    private double MulticlassOutput(Context c, DataSet data, int start, int count, int rows, float invN, Span<float> grad)
+    {
+        ReadOnlySpan<float> labels = data.Labels.Span;
+        ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
+        Span<float> db2 = grad.Slice(_oB2, _k);
+        double lossSum = 0;
+        for (int b = 0; b < count; b++)
+        {
+            int row = _batchRows[start + b];
+            Span<float> z2 = c.Z2.AsSpan(b * _k, _k);
+            int y = (int)labels[row];
+            float s = weights.IsEmpty ? 1f : weights[row];
+            float m = z2[0];
+            for (int k = 1; k < _k; k++)
+            {
+                m = MathF.Max(m, z2[k]);
+            }
+
+            float sum = 0, zy = z2[y] - m;
+            for (int k = 0; k < _k; k++)
+            {
+                float e = MathF.Exp(z2[k] - m);
+                z2[k] = e;
+                sum += e;
+            }
+
+            lossSum += s * Math.Max(Math.Log(sum) - zy, 0.0);            // ℓ = log Σ e^(z2ₖ − m) − (z2_y − m) ≥ 0
+            float scale = s * invN / sum;
+            for (int k = 0; k < _k; k++)
+            {
+                float delta2 = z2[k] * scale - (k == y ? s * invN : 0f);    // δ2 = s (a2 − y) / Σ s
+                z2[k] = delta2;
+                db2[k] += delta2;                                           // ∂J/∂b2 = Σ δ2
+            }
+        }
+
+        c.Z2.AsSpan(count * _k, (rows - count) * _k).Clear();               // padding rows contribute nothing
         _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad);
         return lossSum;
     }
@@ -399,12 +461,13 @@ internal sealed class FastEngine : IEngine
 
     private static int RoundUp(int value, int multiple) => ParameterLayout.RoundUp(value, multiple);
 
-    /// <summary>One thread's scratch: its rows of X, its activations (then Δ1), z2 (then δ2) and gradient buffer.</summary>
-    private sealed class Context(int rows, int dp, int hp, int count)
+    /// <summary>One thread's scratch: its rows of X, its activations (then Δ1), Z2 (K per row; then Δ2) and gradient buffer.</summary>
+    private sealed class Context(int rows, int dp, int hp, int k, int count)
     {
+        public readonly int Rows = rows;
         public readonly float[] X = new float[rows * dp];
         public readonly float[] A = new float[rows * hp];
-        public readonly float[] Z2 = new float[rows];
+        public readonly float[] Z2 = new float[rows * k];
         public readonly float[] Grad = new float[count];
         public double Loss;
     }

@@ -145,7 +145,7 @@ public static class GradientChecker
     public static GradientCheckReport Check(Network network, double[] x, double[] y, double[]? s = null, double l2 = 0, GradientCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var analytic = new Gradients(network.InputCount, network.HiddenCount);
+        var analytic = Gradients.For(network);
         Backprop.Objective(network, x, y, s ?? [], l2, analytic);
         return Check(network, n => Backprop.Objective(n, x, y, s ?? [], l2), analytic, options);
     }
@@ -165,10 +165,11 @@ public static class GradientChecker
         ArgumentNullException.ThrowIfNull(analytic);
         options ??= new GradientCheckOptions();
         options.Validate();
-        if (analytic.InputCount != network.InputCount || analytic.HiddenCount != network.HiddenCount)
+        if (!analytic.Fits(network))
         {
             throw new ArgumentException(
-                $"analytic is shaped D = {analytic.InputCount}, H = {analytic.HiddenCount} but the network is D = {network.InputCount}, H = {network.HiddenCount}.",
+                $"analytic is shaped {Gradients.Shape(analytic.InputCount, analytic.HiddenCount, analytic.OutputCount)} but the network is " +
+                $"{Gradients.Shape(network.InputCount, network.HiddenCount, network.OutputCount)}.",
                 nameof(analytic));
         }
 
@@ -178,8 +179,18 @@ public static class GradientChecker
         var rng = new Rng((ulong)options.Seed);
         tensors.Add(CheckTensor("w1", probe.W1, analytic.W1, probe, objective, options, absoluteTolerance, ref rng, i => $"w1[{i / network.InputCount}, {i % network.InputCount}]"));
         tensors.Add(CheckTensor("b1", probe.B1, analytic.B1, probe, objective, options, absoluteTolerance, ref rng, i => $"b1[{i}]"));
-        tensors.Add(CheckTensor("w2", probe.W2, analytic.W2, probe, objective, options, absoluteTolerance, ref rng, i => $"w2[{i}]"));
-        tensors.Add(CheckB2(probe, analytic.B2, objective, options, absoluteTolerance));
+        if (network.OutputCount == 1)
+        {
+            tensors.Add(CheckTensor("w2", probe.W2, analytic.W2, probe, objective, options, absoluteTolerance, ref rng, i => $"w2[{i}]"));
+            tensors.Add(CheckB2(probe, analytic.B2[0], objective, options, absoluteTolerance));
+        }
+        else
+        {
+            // K outputs: w2 is K × H (docs/notes-multiclass.md M4), b2 has K entries; positions as the notes write them.
+            int hCount = network.HiddenCount;
+            tensors.Add(CheckTensor("w2", probe.W2, analytic.W2, probe, objective, options, absoluteTolerance, ref rng, i => $"w2[{i / hCount}, {i % hCount}]"));
+            tensors.Add(CheckTensor("b2", probe.B2, analytic.B2, probe, objective, options, absoluteTolerance, ref rng, i => $"b2[{i}]"));
+        }
         var report = new GradientCheckReport(tensors, options);
         if (options.ThrowOnFailure && !report.Passed)
         {
@@ -243,12 +254,12 @@ public static class GradientChecker
 
     private static TensorCheck CheckB2(Network probe, double analytic, Func<Network, double> f, GradientCheckOptions o, double atol)
     {
-        double original = probe.B2;
-        probe.B2 = original + o.Epsilon;
+        double original = probe.B2[0];
+        probe.B2[0] = original + o.Epsilon;
         double plus = f(probe);
-        probe.B2 = original - o.Epsilon;
+        probe.B2[0] = original - o.Epsilon;
         double minus = f(probe);
-        probe.B2 = original;
+        probe.B2[0] = original;
         var comparison = new Comparison(atol, o.RelativeTolerance);
         comparison.Add(0, analytic, (plus - minus) / (2 * o.Epsilon));
         return comparison.Result("b2", _ => "b2");

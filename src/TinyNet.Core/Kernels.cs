@@ -27,17 +27,20 @@ internal abstract class Kernels
     /// <summary>"Vector512", "Vector256", "Vector128" or "Scalar".</summary>
     public abstract string Width { get; }
 
-    /// <summary>A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of X (a multiple of the row tile); z2 = A w2 + b2.</summary>
+    /// <summary>
+    /// A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of X (a multiple of the row tile); Z2 = A w2ᵀ + b2, K
+    /// logits per row (row b's at z2[b·K …]).
+    /// </summary>
     public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows);
 
     /// <summary>
-    /// z2 of one row <paramref name="x"/> (D values, unpadded), with a1 left in <paramref name="a"/> (Hp values): the
-    /// single-row forward pass of scoring.
+    /// The K logits z2 of one row <paramref name="x"/> (D values, unpadded), with a1 left in <paramref name="a"/> (Hp
+    /// values): the single-row forward pass of scoring.
     /// </summary>
-    public abstract float ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> x, float[] a);
+    public abstract void ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> x, float[] a, Span<float> z2);
 
     /// <summary>
-    /// Given δ2 per row in <paramref name="delta2"/>: ∂J/∂w2 += Aᵀ δ2; Δ1 = δ2 w2ᵀ ⊙ A ⊙ (1 − A) in place over A;
+    /// Given δ2 (K per row) in <paramref name="delta2"/>: ∂J/∂w2 += Δ2ᵀ A; Δ1 = Δ2 w2 ⊙ A ⊙ (1 − A) in place over A;
     /// ∂J/∂b1 += Σ Δ1; ∂J/∂w1ᵀ += Xᵀ Δ1.
     /// </summary>
     public abstract void Backward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] delta2, int rows, Span<float> grad);
@@ -114,21 +117,24 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
 
         Sigmoid(activations.AsSpan(0, rows * hp));                  // a1 = σ(z1)
         ref float w2 = ref theta[p.OW2];
-        float b2 = theta[p.OB2];
+        int kCount = p.K;
         for (int b = 0; b < rows; b++)
         {
-            TV sum = S.Broadcast(0f);
-            for (int h = 0; h < hp; h += w)
+            for (int k = 0; k < kCount; k++)
             {
-                sum = S.MultiplyAdd(S.Load(ref a, (nuint)(b * hp + h)), S.Load(ref w2, (nuint)h), sum);
-            }
+                TV sum = S.Broadcast(0f);
+                for (int h = 0; h < hp; h += w)
+                {
+                    sum = S.MultiplyAdd(S.Load(ref a, (nuint)(b * hp + h)), S.Load(ref w2, (nuint)(k * hp + h)), sum);
+                }
 
-            z2[b] = S.Sum(sum) + b2;                                // z2 = w2 · a1 + b2
+                z2[b * kCount + k] = S.Sum(sum) + theta[p.OB2 + k];    // z2 = w2 · a1 + b2
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> xs, float[] activations)
+    public override void ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> xs, float[] activations, Span<float> z2)
     {
         ref float x = ref MemoryMarshal.GetReference(xs);
         ref float w1t = ref MemoryMarshal.GetArrayDataReference(theta);
@@ -169,13 +175,16 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
 
         Sigmoid(activations.AsSpan(0, hp));                                 // a1 = σ(z1)
         ref float w2 = ref theta[p.OW2];
-        TV sum = S.Broadcast(0f);
-        for (int h = 0; h < hp; h += w)
+        for (int k = 0; k < p.K; k++)
         {
-            sum = S.MultiplyAdd(S.Load(ref a, (nuint)h), S.Load(ref w2, (nuint)h), sum);
-        }
+            TV sum = S.Broadcast(0f);
+            for (int h = 0; h < hp; h += w)
+            {
+                sum = S.MultiplyAdd(S.Load(ref a, (nuint)h), S.Load(ref w2, (nuint)(k * hp + h)), sum);
+            }
 
-        return S.Sum(sum) + theta[p.OB2];                                   // z2 = w2 · a1 + b2
+            z2[k] = S.Sum(sum) + theta[p.OB2 + k];                          // z2 = w2 · a1 + b2
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -185,19 +194,30 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
         ref float w2 = ref theta[p.OW2];
         ref float gw2 = ref grad[p.OW2];
         ref float gb1 = ref grad[p.OB1];
-        int hp = p.Hp, w = S.Width;
+        int hp = p.Hp, w = S.Width, kCount = p.K;
         TV one = S.Broadcast(1f);
         for (int b = 0; b < rows; b++)
         {
-            TV delta2 = S.Broadcast(delta2s[b]);
+            ref float d2 = ref delta2s[b * kCount];
+            TV delta2 = S.Broadcast(d2);
             for (int h = 0; h < hp; h += w)
             {
                 nuint i = (nuint)(b * hp + h);
                 TV a1 = S.Load(ref a, i);
-                // ∂J/∂w2 = Σ δ2 a1 (P2, P5)
+                // ∂J/∂w2 = Σ δ2 a1 (P2, P5; M4 row k)
                 S.Store(S.MultiplyAdd(delta2, a1, S.Load(ref gw2, (nuint)h)), ref gw2, (nuint)h);
-                // δ1 = δ2 w2 ⊙ a1 ⊙ (1 − a1) (P3, P6)
-                TV delta1 = S.Multiply(S.Multiply(S.Multiply(delta2, S.Load(ref w2, (nuint)h)), a1), S.Subtract(one, a1));
+                // (W2ᵀ δ2)ₕ = Σₖ δ2ₖ w2[k, h]; for K = 1 just δ2 w2 (P3, P6)
+                TV back = S.Multiply(delta2, S.Load(ref w2, (nuint)h));
+                for (int k = 1; k < kCount; k++)
+                {
+                    TV delta2k = S.Broadcast(Unsafe.Add(ref d2, k));
+                    nuint ik = (nuint)(k * hp + h);
+                    S.Store(S.MultiplyAdd(delta2k, a1, S.Load(ref gw2, ik)), ref gw2, ik);
+                    back = S.MultiplyAdd(delta2k, S.Load(ref w2, ik), back);
+                }
+
+                // δ1 = (W2ᵀ δ2) ⊙ a1 ⊙ (1 − a1) (P3, P6; M4)
+                TV delta1 = S.Multiply(S.Multiply(back, a1), S.Subtract(one, a1));
                 S.Store(delta1, ref a, i);
                 // ∂J/∂b1 = Σ δ1
                 S.Store(S.Add(S.Load(ref gb1, (nuint)h), delta1), ref gb1, (nuint)h);

@@ -1,9 +1,9 @@
 namespace TinyNet;
 
 /// <summary>
-/// Per-sample losses of the two heads, in double precision. Each is paired with the output activation that
-/// makes its output error δ2 = ∂ℓ/∂z2 = a2 − y (errata E9):
-/// identity + half squared error, and sigmoid + log-loss.
+/// Per-sample losses of the three heads, in double precision. Each is paired with the output activation that
+/// makes its output error δ2 = ∂ℓ/∂z2 = a2 − y (errata E9; docs/notes-multiclass.md M3):
+/// identity + half squared error, sigmoid + log-loss, and softmax + cross-entropy.
 /// </summary>
 public static class Losses
 {
@@ -42,8 +42,48 @@ public static class Losses
     }
 
     /// <summary>
-    /// The loss of <paramref name="head"/> for one sample, from the logit z2 (regression: a2 = z2).
+    /// Cross-entropy ℓ = −Σₖ yₖ log a2ₖ = −log a2_y with a2 = softmax(z2) and y one-hot at class <paramref name="y"/>
+    /// (docs/notes-multiclass.md M1), computed from the logits as the log-softmax: ℓ = logsumexp(z2) − z2_y. With the
+    /// max m subtracted inside logsumexp, log Σ e^(z2ⱼ − m) has a sum ≥ 1, so it never takes log 0 and never overflows;
+    /// ℓ ≥ 0 and finite for every finite z2 (z2 = [0, 1000] with y = 0 gives 1000, not ∞).
     /// </summary>
-    public static double Loss(Head head, double y, double z2) =>
-        head == Head.Regression ? HalfSquaredError(y, z2) : LogLossFromLogit(y, z2);
+    /// <param name="y">The class, 0 … K − 1.</param>
+    /// <param name="z2">The K logits.</param>
+    public static double CrossEntropyFromLogits(int y, ReadOnlySpan<double> z2)
+    {
+        if ((uint)y >= (uint)z2.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(y), y, $"The class y is {y}; with K = {z2.Length} logits it must be 0 … {z2.Length - 1}.");
+        }
+
+        return Math.Max(LogSumExp(z2) - z2[y], 0.0);   // ≥ 0 exactly; rounding could leave −1e-16 when a2_y = 1
+    }
+
+    /// <summary>log Σⱼ e^(zⱼ), as m + log Σⱼ e^(zⱼ − m) with m = maxⱼ zⱼ (never overflows; the sum is ≥ 1).</summary>
+    public static double LogSumExp(ReadOnlySpan<double> z)
+    {
+        double m = Activations.Max(z);
+        double sum = 0;
+        foreach (double v in z)
+        {
+            sum += Math.Exp(v - m);
+        }
+
+        return m + Math.Log(sum);
+    }
+
+    /// <summary>
+    /// The loss of a one-output <paramref name="head"/> for one sample, from the logit z2 (regression: a2 = z2).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="head"/> is multiclass: use <see cref="CrossEntropyFromLogits"/>.</exception>
+    public static double Loss(Head head, double y, double z2) => head switch
+    {
+        Head.Regression => HalfSquaredError(y, z2),
+        Head.BinaryClassification => LogLossFromLogit(y, z2),
+        _ => throw new ArgumentException("The multiclass head has K logits; use Losses.CrossEntropyFromLogits.", nameof(head)),
+    };
+
+    /// <summary>The loss of any head for one sample from its K logits (K = 1 for regression and binary); y is the label (the class for multiclass).</summary>
+    public static double Loss(Head head, double y, ReadOnlySpan<double> z2) =>
+        head == Head.MulticlassClassification ? CrossEntropyFromLogits((int)y, z2) : Loss(head, y, z2[0]);
 }

@@ -1,11 +1,12 @@
 namespace TinyNet;
 
 /// <summary>
-/// Where the fast engine keeps each parameter: one flat float vector θ = [w1ᵀ (Dp × Hp) | b1 (Hp) | w2 (Hp) | b2 (16)],
-/// w1 stored transposed so that both big products run with whole vectors along the hidden units. H is padded to a
-/// multiple of 16 (one Vector512, and so a whole number of vectors of every narrower width) and D to a multiple of 4
-/// (the register tile's rows); padding is held at zero. Gradients use the same layout. The one place that converts
-/// between this layout and the notes' (<see cref="Network"/>, <see cref="Gradients"/>).
+/// Where the fast engine keeps each parameter: one flat float vector
+/// θ = [w1ᵀ (Dp × Hp) | b1 (Hp) | w2 (K × Hp) | b2 (Kp)], w1 stored transposed so that both big products run with whole
+/// vectors along the hidden units, and w2 one row of Hp per output. H and K are padded to multiples of 16 (one Vector512,
+/// and so a whole number of vectors of every narrower width) and D to a multiple of 4 (the register tile's rows); padding
+/// is held at zero. With K = 1 (regression, binary) this is [w1ᵀ | b1 | w2 | b2 (16)]. Gradients use the same layout. The
+/// one place that converts between this layout and the notes' (<see cref="Network"/>, <see cref="Gradients"/>).
 /// </summary>
 internal sealed class ParameterLayout
 {
@@ -15,22 +16,29 @@ internal sealed class ParameterLayout
     /// <summary>Rows per register tile, and the padding of D.</summary>
     public const int RowTile = 4;
 
-    public ParameterLayout(int d, int h)
+    public ParameterLayout(int d, int h, int k = 1)
     {
-        Sizes.CheckArray(CountFor(d, h), sizeof(float), $"The fast engine's parameter vector for D = {d}, H = {h} (padded)", "initial");
+        Sizes.CheckArray(CountFor(d, h, k), sizeof(float), $"The fast engine's parameter vector for D = {d}, H = {h}, K = {k} (padded)", "initial");
         D = d;
         H = h;
+        K = k;
         Dp = RoundUp(d, RowTile);
         Hp = RoundUp(h, Lanes);
         OB1 = Dp * Hp;
         OW2 = OB1 + Hp;
-        OB2 = OW2 + Hp;
-        Count = OB2 + Lanes;
+        OB2 = OW2 + k * Hp;
+        Count = OB2 + RoundUp(k, Lanes);
     }
+
+    /// <summary>The layout of <paramref name="network"/>'s parameters.</summary>
+    public static ParameterLayout Of(Network network) => new(network.InputCount, network.HiddenCount, network.OutputCount);
 
     public int D { get; }
 
     public int H { get; }
+
+    /// <summary>K, the output units.</summary>
+    public int K { get; }
 
     /// <summary>D padded to a multiple of <see cref="RowTile"/>.</summary>
     public int Dp { get; }
@@ -38,7 +46,7 @@ internal sealed class ParameterLayout
     /// <summary>H padded to a multiple of <see cref="Lanes"/>.</summary>
     public int Hp { get; }
 
-    /// <summary>Offsets of b1, w2 and b2 in θ (w1ᵀ starts at 0).</summary>
+    /// <summary>Offsets of b1, w2 (row k at OW2 + k·Hp) and b2 in θ (w1ᵀ starts at 0).</summary>
     public int OB1 { get; }
 
     public int OW2 { get; }
@@ -59,29 +67,37 @@ internal sealed class ParameterLayout
             }
 
             theta[OB1 + h] = (float)network.B1[h];
-            theta[OW2 + h] = (float)network.W2[h];
         }
 
-        theta[OB2] = (float)network.B2;
+        for (int k = 0; k < K; k++)
+        {
+            for (int h = 0; h < H; h++)
+            {
+                theta[OW2 + k * Hp + h] = (float)network.W2[k * H + h];
+            }
+
+            theta[OB2 + k] = (float)network.B2[k];
+        }
     }
 
     /// <summary>Reads θ into the network.</summary>
-    public void Read(ReadOnlySpan<float> theta, Network network) => network.B2 = Read(theta, network.W1, network.B1, network.W2);
+    public void Read(ReadOnlySpan<float> theta, Network network) => Read(theta, network.W1, network.B1, network.W2, network.B2);
 
     /// <summary>Reads a gradient in this layout into the notes' layout.</summary>
     public Gradients ReadGradient(ReadOnlySpan<float> grad)
     {
-        var g = new Gradients(D, H);
-        g.B2 = Read(grad, g.W1, g.B1, g.W2);
+        var g = new Gradients(D, H, K);
+        Read(grad, g.W1, g.B1, g.W2, g.B2);
         return g;
     }
 
-    /// <summary>The length of θ for D inputs and H hidden units, computed without overflow (before anything is allocated).</summary>
-    public static double CountFor(int d, int h) => (double)RoundUp(d, RowTile) * RoundUp(h, Lanes) + 2.0 * RoundUp(h, Lanes) + Lanes;
+    /// <summary>The length of θ for D inputs, H hidden units and K outputs, computed without overflow (before anything is allocated).</summary>
+    public static double CountFor(int d, int h, int k = 1) =>
+        (double)RoundUp(d, RowTile) * RoundUp(h, Lanes) + (1.0 + k) * RoundUp(h, Lanes) + RoundUp(k, Lanes);
 
     public static int RoundUp(int value, int multiple) => (int)Math.Min(((long)value + multiple - 1) / multiple * multiple, int.MaxValue);
 
-    private double Read(ReadOnlySpan<float> flat, double[] w1, double[] b1, double[] w2)
+    private void Read(ReadOnlySpan<float> flat, double[] w1, double[] b1, double[] w2, double[] b2)
     {
         for (int h = 0; h < H; h++)
         {
@@ -91,9 +107,16 @@ internal sealed class ParameterLayout
             }
 
             b1[h] = flat[OB1 + h];
-            w2[h] = flat[OW2 + h];
         }
 
-        return flat[OB2];
+        for (int k = 0; k < K; k++)
+        {
+            for (int h = 0; h < H; h++)
+            {
+                w2[k * H + h] = flat[OW2 + k * Hp + h];
+            }
+
+            b2[k] = flat[OB2 + k];
+        }
     }
 }

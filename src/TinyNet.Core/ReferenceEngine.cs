@@ -39,7 +39,7 @@ internal sealed class ReferenceEngine : IEngine
         _network = initial.Clone();
         _train = train;
         _options = options;
-        _gradients = new Gradients(initial.InputCount, initial.HiddenCount);
+        _gradients = Gradients.For(initial);
         int batch = Math.Min(options.BatchSize, train.RowCount);
         _xBatch = new double[batch * train.ColumnCount];
         _yBatch = new double[batch];
@@ -88,6 +88,7 @@ internal sealed class ReferenceEngine : IEngine
         var x = new double[d];
         var z1 = new double[_network.HiddenCount];
         var a1 = new double[_network.HiddenCount];
+        var z2 = new double[_network.OutputCount];
         double sum = 0;
         for (int i = 0; i < data.RowCount; i++)
         {
@@ -97,7 +98,7 @@ internal sealed class ReferenceEngine : IEngine
                 x[j] = row[j];
             }
 
-            double z2 = _network.Forward(x, z1, a1);
+            _network.Forward(x, z1, a1, z2);
             double s = data.Weights is { } w ? w.Span[i] : 1.0;
             sum += s * Losses.Loss(_network.Head, data.Labels.Span[i], z2);
         }
@@ -110,14 +111,14 @@ internal sealed class ReferenceEngine : IEngine
         _network.W1.CopyTo(network.W1, 0);
         _network.B1.CopyTo(network.B1, 0);
         _network.W2.CopyTo(network.W2, 0);
-        network.B2 = _network.B2;
+        _network.B2.CopyTo(network.B2, 0);
     }
 
     public void Dispose()
     {
     }
 
-    internal static int ParameterCount(Network network) => network.W1.Length + 2 * network.HiddenCount + 1;
+    internal static int ParameterCount(Network network) => network.W1.Length + network.B1.Length + network.W2.Length + network.B2.Length;
 
     /// <summary>The update rule (P4 with lr on every parameter, errata E7), or momentum, or Adam.</summary>
     private void Update(double learningRate)
@@ -127,9 +128,7 @@ internal sealed class ReferenceEngine : IEngine
         UpdateGroup(_network.W1, _gradients.W1, learningRate, ref offset);
         UpdateGroup(_network.B1, _gradients.B1, learningRate, ref offset);
         UpdateGroup(_network.W2, _gradients.W2, learningRate, ref offset);
-        Span<double> b2 = [_network.B2];
-        UpdateGroup(b2, [_gradients.B2], learningRate, ref offset);
-        _network.B2 = b2[0];
+        UpdateGroup(_network.B2, _gradients.B2, learningRate, ref offset);
     }
 
     private void UpdateGroup(Span<double> theta, ReadOnlySpan<double> g, double lr, ref int offset)

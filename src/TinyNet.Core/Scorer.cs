@@ -2,8 +2,9 @@ namespace TinyNet;
 
 /// <summary>
 /// Float32 scoring of a <see cref="Network"/> through the fast engine's SIMD kernels (the widest width this CPU
-/// accelerates): the forward pass of P1, z1 = w1 · x + b1, a1 = σ(z1), z2 = w2 · a1 + b2, a2 = z2 or σ(z2). Scores equal
-/// <see cref="Network.Predict(ReadOnlySpan{float})"/>, the double reference, within float rounding.
+/// accelerates): the forward pass of P1, z1 = w1 · x + b1, a1 = σ(z1), z2 = w2 · a1 + b2, a2 = z2, σ(z2) or softmax(z2)
+/// (K outputs, M1). Scores equal <see cref="Network.Predict(ReadOnlySpan{float})"/> and
+/// <see cref="Network.PredictProbabilities"/>, the double reference, within float rounding.
 /// <para>
 /// Made by <see cref="Network.CreateScorer"/>, it holds a float copy of the parameters taken at that moment (later changes
 /// to the network are not seen) and its own buffers: allocation-free per call, and not thread-safe. Give each thread its
@@ -17,6 +18,7 @@ public sealed class Scorer
     private readonly float[] _theta;
     private readonly Kernels _kernels;
     private readonly float[] _a;
+    private readonly float[] _rowZ2;
     private float[]? _x, _batchA, _z2;
 
     internal Scorer(Network network)
@@ -26,7 +28,7 @@ public sealed class Scorer
 
     /// <summary>A scorer on given kernels (tests check every width on any machine this way).</summary>
     internal Scorer(Network network, Kernels kernels)
-        : this(network.Head, new ParameterLayout(network.InputCount, network.HiddenCount), null, kernels)
+        : this(network.Head, ParameterLayout.Of(network), null, kernels)
     {
         _layout.Write(network, _theta);
     }
@@ -38,10 +40,14 @@ public sealed class Scorer
         _theta = theta ?? new float[layout.Count];
         _kernels = kernels;
         _a = new float[layout.Hp];
+        _rowZ2 = new float[layout.K];
     }
 
     /// <summary>D, the number of inputs.</summary>
     public int InputCount => _layout.D;
+
+    /// <summary>K, the number of outputs (1 for regression and binary classification, the classes for multiclass).</summary>
+    public int OutputCount => _layout.K;
 
     /// <summary>The output layer.</summary>
     public Head Head { get; }
@@ -52,47 +58,79 @@ public sealed class Scorer
     /// <summary>A scorer with the same parameters (shared, read-only) and its own buffers, for another thread.</summary>
     public Scorer Clone() => new(Head, _layout, _theta, _kernels);
 
-    /// <summary>The logit z2 of one row of D features (the Score of a binary model, the prediction of a regression model).</summary>
+    /// <summary>
+    /// The logit z2 of one row of D features of a one-output model (the Score of a binary model, the prediction of a
+    /// regression model). For multiclass use <see cref="Logits(ReadOnlySpan{float}, Span{float})"/> with K values.
+    /// </summary>
     public float Logit(ReadOnlySpan<float> x)
     {
         CheckRow(x.Length, nameof(x));
-        return _kernels.ForwardRow(_layout, _theta, x, _a);
+        if (_layout.K != 1)
+        {
+            throw new InvalidOperationException($"This model has K = {_layout.K} outputs (multiclass); use Logits or Probabilities with room for K values.");
+        }
+
+        _kernels.ForwardRow(_layout, _theta, x, _a, _rowZ2);
+        return _rowZ2[0];
     }
 
     /// <summary>The output a2 of one row: the predicted value (regression) or the probability of the positive class (binary).</summary>
     public float Predict(ReadOnlySpan<float> x) => Output(Logit(x));
 
     /// <summary>
-    /// z2 for many rows: <paramref name="rows"/> holds rows of D features back to back; one logit per row goes to
-    /// <paramref name="logits"/>. Rows are scored in blocks of 256 through the 4-row register tiles of training.
+    /// Multiclass: the K class probabilities a2 = softmax(z2) of one row into <paramref name="probabilities"/> (K values,
+    /// summing to 1; the max is subtracted before e^, so no logit overflows). Allocation-free.
+    /// </summary>
+    public void Probabilities(ReadOnlySpan<float> x, Span<float> probabilities)
+    {
+        CheckRow(x.Length, nameof(x));
+        if (Head != Head.MulticlassClassification || probabilities.Length != _layout.K)
+        {
+            throw new ArgumentException(
+                Head != Head.MulticlassClassification
+                    ? $"Probabilities is for the multiclass head; this model's head is {Head}: use Predict."
+                    : $"probabilities has room for {probabilities.Length} values; the model has K = {_layout.K} classes.",
+                nameof(probabilities));
+        }
+
+        _kernels.ForwardRow(_layout, _theta, x, _a, probabilities);
+        Softmax(probabilities);
+    }
+
+    /// <summary>
+    /// Logits for many rows: <paramref name="rows"/> holds N rows of D features back to back; the K logits of each row go to
+    /// <paramref name="logits"/> (N·K values, row after row; K = 1 for regression and binary). Rows are scored in blocks of
+    /// 256 through the 4-row register tiles of training.
     /// </summary>
     public void Logits(ReadOnlySpan<float> rows, Span<float> logits)
     {
-        int d = _layout.D, dp = _layout.Dp;
-        if (rows.Length != (long)logits.Length * d)
+        int d = _layout.D, dp = _layout.Dp, k = _layout.K;
+        int n = logits.Length / k;
+        if (logits.Length % k != 0 || rows.Length != (long)n * d)
         {
             throw new ArgumentException(
-                $"rows holds {rows.Length} values but logits has room for {logits.Length} rows of D = {d}; rows must hold exactly logits.Length × D = {(long)logits.Length * d} values.",
+                $"rows holds {rows.Length} values but logits has room for {logits.Length} values, K = {k} per row of D = {d}; " +
+                $"rows must hold exactly (logits.Length / K) × D = {(long)n * d} values and logits a multiple of K.",
                 nameof(rows));
         }
 
         _x ??= new float[(ChunkRows + ParameterLayout.RowTile) * dp];
         _batchA ??= new float[(ChunkRows + ParameterLayout.RowTile) * _layout.Hp];
-        _z2 ??= new float[ChunkRows + ParameterLayout.RowTile];
-        for (int start = 0; start < logits.Length; start += ChunkRows)
+        _z2 ??= new float[(ChunkRows + ParameterLayout.RowTile) * k];
+        for (int start = 0; start < n; start += ChunkRows)
         {
-            int count = Math.Min(ChunkRows, logits.Length - start);
+            int count = Math.Min(ChunkRows, n - start);
             for (int b = 0; b < count; b++)
             {
                 rows.Slice((start + b) * d, d).CopyTo(_x.AsSpan(b * dp, d));
             }
 
             _kernels.Forward(_layout, _theta, _x, _batchA, _z2, ParameterLayout.RoundUp(count, ParameterLayout.RowTile));
-            _z2.AsSpan(0, count).CopyTo(logits.Slice(start, count));
+            _z2.AsSpan(0, count * k).CopyTo(logits.Slice(start * k, count * k));
         }
     }
 
-    /// <summary>a2 for many rows (see <see cref="Logits"/>).</summary>
+    /// <summary>a2 for many rows (see <see cref="Logits"/>): K probabilities per row for multiclass.</summary>
     public void Predict(ReadOnlySpan<float> rows, Span<float> outputs)
     {
         Logits(rows, outputs);
@@ -103,9 +141,38 @@ public sealed class Scorer
                 outputs[i] = Output(outputs[i]);
             }
         }
+        else if (Head == Head.MulticlassClassification)
+        {
+            for (int i = 0; i < outputs.Length; i += _layout.K)
+            {
+                Softmax(outputs.Slice(i, _layout.K));
+            }
+        }
     }
 
     private float Output(float z2) => Head == Head.Regression ? z2 : (float)Activations.Sigmoid(z2);
+
+    /// <summary>softmax in place, with the max subtracted (as <see cref="Activations.Softmax"/>), in float.</summary>
+    private static void Softmax(Span<float> z)
+    {
+        float m = z[0];
+        for (int k = 1; k < z.Length; k++)
+        {
+            m = MathF.Max(m, z[k]);
+        }
+
+        float sum = 0;
+        for (int k = 0; k < z.Length; k++)
+        {
+            z[k] = MathF.Exp(z[k] - m);
+            sum += z[k];
+        }
+
+        for (int k = 0; k < z.Length; k++)
+        {
+            z[k] /= sum;
+        }
+    }
 
     private void CheckRow(int length, string paramName)
     {

@@ -8,8 +8,13 @@ namespace TinyNet;
 /// </summary>
 public static class Trainer
 {
-    /// <summary>Trains a new network initialised from <see cref="TrainerOptions.Seed"/> (Glorot uniform).</summary>
-    /// <param name="train">Training data; labels must be 0 or 1 for <see cref="Head.BinaryClassification"/>.</param>
+    /// <summary>
+    /// Trains a new network initialised from <see cref="TrainerOptions.Seed"/> (Glorot uniform). For
+    /// <see cref="Head.MulticlassClassification"/> the number of classes K is the largest label + 1; to fix K (a class may
+    /// be missing from this sample), start from <see cref="Network.CreateRandom(int, int, Head, int, ulong)"/> instead.
+    /// </summary>
+    /// <param name="train">Training data; labels must be 0 or 1 for <see cref="Head.BinaryClassification"/>, whole numbers
+    /// 0 … K − 1 for <see cref="Head.MulticlassClassification"/>.</param>
     /// <param name="options">Settings; validated first.</param>
     /// <param name="validation">Optional validation data (same columns): its loss is recorded per epoch and drives early stopping.</param>
     /// <param name="progress">Told of every epoch.</param>
@@ -27,9 +32,23 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        CheckMemory(train.ColumnCount, options.HiddenUnits, train.RowCount, options);   // before the initial network is allocated
-        Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, (ulong)options.Seed);
-        return Train(initial, train, options, validation, progress, cancellationToken);
+        if (options.Head != Head.MulticlassClassification)
+        {
+            CheckMemory(train.ColumnCount, options.HiddenUnits, 1, train.RowCount, options);   // before the initial network is allocated
+            Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, (ulong)options.Seed);
+            return Train(initial, train, options, validation, progress, cancellationToken);
+        }
+
+        int classCount = CheckClasses(train, int.MaxValue, nameof(train)) + 1;
+        if (classCount < 2)
+        {
+            throw new ArgumentException(
+                $"train: every label is 0, so there is only one class; the multiclass head needs at least two (labels 0 … K − 1).", nameof(train));
+        }
+
+        CheckMemory(train.ColumnCount, options.HiddenUnits, classCount, train.RowCount, options);
+        Network start = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, Head.MulticlassClassification, classCount, (ulong)options.Seed);
+        return Train(start, train, options, validation, progress, cancellationToken);
     }
 
     /// <summary>
@@ -63,12 +82,12 @@ public static class Trainer
         }
 
         if (validation is null && options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0 &&
-            train.SplitHoldOut(options.ValidationFraction, initial.Head == Head.BinaryClassification, (ulong)options.Seed) is { } split)
+            train.SplitHoldOut(options.ValidationFraction, initial.Head == Head.Regression ? 0 : Math.Max(initial.OutputCount, 2), (ulong)options.Seed) is { } split)
         {
             (train, validation) = split;
         }
 
-        CheckMemory(initial.InputCount, initial.HiddenCount, train.RowCount, options);
+        CheckMemory(initial.InputCount, initial.HiddenCount, initial.OutputCount, train.RowCount, options);
         var stopwatch = Stopwatch.StartNew();
         using IEngine engine = options.Engine == Engine.Reference
             ? new ReferenceEngine(initial, train, options)
@@ -82,7 +101,7 @@ public static class Trainer
         double validationWeight = validation?.WeightSum ?? 1;
         DataSet probe = train.Subsample(DivergenceSampleRows);
         double probeWeight = probe.WeightSum;
-        double baseline = Math.Max(Math.Max(engine.LossSum(probe) / probeWeight, ConstantPredictionLoss(train, initial.Head)), 1e-12);
+        double baseline = Math.Max(Math.Max(engine.LossSum(probe) / probeWeight, ConstantPredictionLoss(train, initial.Head, initial.OutputCount)), 1e-12);
         double limit = DivergenceFactor * baseline;
 
         int n = train.RowCount;
@@ -199,14 +218,35 @@ public static class Trainer
     /// <summary>
     /// The mean loss of the best constant prediction on <paramref name="data"/>: for regression ½ × the (weighted) variance
     /// of the labels (predicting their mean); for binary classification the entropy of the positive rate p,
-    /// −[p log p + (1 − p) log(1 − p)] (predicting p).
+    /// −[p log p + (1 − p) log(1 − p)] (predicting p); for multiclass the entropy −Σₖ pₖ log pₖ of the class frequencies
+    /// (predicting them).
     /// </summary>
-    public static double ConstantPredictionLoss(DataSet data, Head head)
+    public static double ConstantPredictionLoss(DataSet data, Head head) =>
+        ConstantPredictionLoss(data, head, head == Head.MulticlassClassification ? CheckClasses(data, int.MaxValue, nameof(data)) + 1 : 1);
+
+    private static double ConstantPredictionLoss(DataSet data, Head head, int classCount)
     {
         ArgumentNullException.ThrowIfNull(data);
         ReadOnlySpan<float> y = data.Labels.Span;
         ReadOnlySpan<float> s = data.Weights is { } w ? w.Span : default;
         double total = data.WeightSum, mean = 0;
+        if (head == Head.MulticlassClassification)
+        {
+            var frequency = new double[classCount];
+            for (int i = 0; i < y.Length; i++)
+            {
+                frequency[(int)y[i]] += s.IsEmpty ? 1.0 : s[i];
+            }
+
+            double entropy = 0;
+            foreach (double f in frequency)
+            {
+                entropy -= f > 0 ? f / total * Math.Log(f / total) : 0;
+            }
+
+            return entropy;
+        }
+
         for (int i = 0; i < y.Length; i++)
         {
             mean += (s.IsEmpty ? 1.0 : s[i]) * y[i];
@@ -232,14 +272,14 @@ public static class Trainer
     /// Refuses, before anything is allocated, a shape whose training would not fit in this process's memory: the network
     /// (initial, current and best copies) plus the engine's parameters, gradients, optimiser state and per-thread buffers.
     /// </summary>
-    private static void CheckMemory(int d, int h, int rows, TrainerOptions options)
+    private static void CheckMemory(int d, int h, int k, int rows, TrainerOptions options)
     {
-        double network = 8.0 * ((double)d * h + 2.0 * h + 1);
+        double network = 8.0 * ((double)d * h + h + (double)k * (h + 1));
         string shape = $"Training a network with D = {d} inputs and H = {h} hidden units";
         Sizes.CheckArray((double)d * h, sizeof(double), $"{shape} (w1 has D·H weights)", nameof(options.HiddenUnits));
         double engine = options.Engine == Engine.Reference
             ? 4 * network + 8.0 * Math.Min(options.BatchSize, rows) * (d + 2)
-            : FastEngine.EstimateBytes(d, h, Math.Min(options.BatchSize, rows), options.Threads);
+            : FastEngine.EstimateBytes(d, h, Math.Min(options.BatchSize, rows), options.Threads, k);
         Sizes.CheckMemory(3 * network + engine, shape, "Use fewer hidden units (TrainerOptions.HiddenUnits).", nameof(options.HiddenUnits));
     }
 
@@ -250,6 +290,12 @@ public static class Trainer
             throw new ArgumentException(
                 $"{name} has {data.ColumnCount} feature columns but the network has D = {network.InputCount} inputs; use the same columns for every data set.",
                 name);
+        }
+
+        if (network.Head == Head.MulticlassClassification)
+        {
+            CheckClasses(data, network.OutputCount, name);
+            return;
         }
 
         if (network.Head != Head.BinaryClassification)
@@ -266,5 +312,28 @@ public static class Trainer
                     $"{name}: label of row {i} is {labels[i]}; binary classification needs labels 0 or 1.", name);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks that every label is a class 0 … <paramref name="classCount"/> − 1 (a whole number) and returns the largest.
+    /// </summary>
+    private static int CheckClasses(DataSet data, int classCount, string name)
+    {
+        ReadOnlySpan<float> labels = data.Labels.Span;
+        int largest = 0;
+        string range = classCount == int.MaxValue ? "0, 1, 2, …" : $"0 … {classCount - 1} (K = {classCount})";
+        for (int i = 0; i < labels.Length; i++)
+        {
+            float y = labels[i];
+            if (!(y >= 0 && y < classCount && y == MathF.Floor(y) && y < 1 << 24))
+            {
+                throw new ArgumentException(
+                    $"{name}: label of row {i} is {y}; multiclass classification needs class numbers {range}.", name);
+            }
+
+            largest = Math.Max(largest, (int)y);
+        }
+
+        return largest;
     }
 }

@@ -53,7 +53,7 @@ public sealed class TrainerOptions
     /// <summary>B, the rows per step; at least 1 (1 = the notes' per-sample rule; larger than N = full batch). Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Seed of the initialisation (Glorot uniform, <see cref="Network.CreateRandom"/>) and of the shuffles. Default 0.</summary>
+    /// <summary>Seed of the initialisation (Glorot uniform, <see cref="Network.CreateRandom(int, int, Head, ulong)"/>) and of the shuffles. Default 0.</summary>
     public int Seed { get; set; }
 
     /// <summary>Shuffle the rows at the start of every epoch. Default true.</summary>
@@ -122,7 +122,7 @@ public sealed class TrainerOptions
     {
         if (!Enum.IsDefined(Head))
         {
-            throw Invalid(nameof(Head), Head, "Regression or BinaryClassification");
+            throw Invalid(nameof(Head), Head, "Regression, BinaryClassification or MulticlassClassification");
         }
 
         if (HiddenUnits < 1)

@@ -71,7 +71,7 @@ public sealed record TrainingResult(Network Network, TrainingHistory History);
 /// <para>
 /// The divergence rule: before the first step the trainer measures two baselines on the training data, the mean loss of
 /// the starting network (on an even sample of at most <see cref="Trainer.DivergenceSampleRows"/> rows) and that of the
-/// best constant prediction (<see cref="Trainer.ConstantPredictionLoss"/>: the entropy
+/// best constant prediction (<see cref="Trainer.ConstantPredictionLoss(DataSet, Head)"/>: the entropy
 /// of the positive rate for binary classification, half the label variance for regression). If any epoch's mean training
 /// loss, or the loss of the returned parameters after the last step, exceeds <see cref="Trainer.DivergenceFactor"/> (10) ×
 /// the larger baseline, the model is far worse than where it started, and training stops with this exception. A learning

@@ -163,7 +163,7 @@ internal static class TinyNetOnnxExporter
             OnnxWriter.FloatTensor("tinynet.w1", [h, d], network.W1),
             OnnxWriter.FloatTensor("tinynet.b1", [h], network.B1),
             OnnxWriter.FloatTensor("tinynet.w2", [1, h], network.W2),
-            OnnxWriter.FloatTensor("tinynet.b2", [1], [network.B2]),
+            OnnxWriter.FloatTensor("tinynet.b2", [1], [network.B2[0]]),
         };
         var outputs = new List<byte[]> { OnnxWriter.TensorValue("Score", OnnxWriter.Float, [-1, 1]) };
         if (binary)

@@ -71,7 +71,7 @@ internal sealed class LabelScaling
             network.W2[h] *= _std;
         }
 
-        network.B2 = network.B2 * _std + _mean;
+        network.B2[0] = network.B2[0] * _std + _mean;
     }
 
     /// <summary>The inverse of <see cref="FoldInto"/>: w2′ = w2 / std, b2′ = (b2 − mean) / std.</summary>
@@ -87,6 +87,6 @@ internal sealed class LabelScaling
             network.W2[h] /= _std;
         }
 
-        network.B2 = (network.B2 - _mean) / _std;
+        network.B2[0] = (network.B2[0] - _mean) / _std;
     }
 }

@@ -31,7 +31,7 @@ public sealed class TinyNetModelParameters
     public ReadOnlyMemory<double> W2 => Network.W2;
 
     /// <summary>b2.</summary>
-    public double B2 => Network.B2;
+    public double B2 => Network.B2[0];
 
     /// <summary>
     /// Loss per epoch (and validation loss, when <c>Fit(train, validation)</c> was used), as trained: for regression with

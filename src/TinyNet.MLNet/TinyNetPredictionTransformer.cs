@@ -69,7 +69,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             foreach (double v in n.W1) { w.Write(v); }
             foreach (double v in n.B1) { w.Write(v); }
             foreach (double v in n.W2) { w.Write(v); }
-            w.Write(n.B2);
+            w.Write(n.B2[0]);
             w.Write(FeatureColumnName);
             TrainingHistory? h = Model.History;
             w.Write(h is not null);
@@ -178,10 +178,10 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             ReadFinite(r, network.W1, "w1");
             ReadFinite(r, network.B1, "b1");
             ReadFinite(r, network.W2, "w2");
-            network.B2 = r.ReadDouble();
-            if (!double.IsFinite(network.B2))
+            network.B2[0] = r.ReadDouble();
+            if (!double.IsFinite(network.B2[0]))
             {
-                throw Damaged($"b2 is {network.B2}");
+                throw Damaged($"b2 is {network.B2[0]}");
             }
 
             string feature = r.ReadString();

@@ -87,7 +87,7 @@ public class CheckerMechanicsTests
             var points = new List<double[]>();
             double F(Network n)
             {
-                points.Add([.. n.W1, .. n.B1, .. n.W2, n.B2]);
+                points.Add([.. n.W1, .. n.B1, .. n.W2, n.B2[0]]);
                 return Oracle.Loss(n, c.X, c.Y, c.S);
             }
 
@@ -95,7 +95,7 @@ public class CheckerMechanicsTests
             Backprop.Compute(c.Network, c.X, c.Y, c.S ?? [], analytic);
             GradientCheckReport report = GradientChecker.Check(c.Network, F, analytic, new GradientCheckOptions { RandomDirections = directions });
             Assert.True(report.Passed, report.ToString());
-            double[] theta = [.. c.Network.W1, .. c.Network.B1, .. c.Network.W2, c.Network.B2];
+            double[] theta = [.. c.Network.W1, .. c.Network.B1, .. c.Network.W2, c.Network.B2[0]];
             Assert.Equal(theta, points[0]);                   // the first evaluation is f(θ), for the loss scale
             Assert.Equal(1, points.Count % 2);
             for (int p = 1; p < points.Count; p += 2)
@@ -164,7 +164,7 @@ public class CheckerMechanicsTests
         Array.Fill(g.W1, value);
         Array.Fill(g.B1, value);
         Array.Fill(g.W2, value);
-        g.B2 = value;
+        g.B2[0] = value;
         return g;
     }
 }

@@ -44,11 +44,11 @@ public class ErrataTests
         Oracle.AssertAgree(boxed.W1, [.. mse.W1.Select(g => g * n / 2)], "vs (N/2)∇MSE: w1");
         Oracle.AssertAgree(boxed.B1, [.. mse.B1.Select(g => g * n / 2)], "vs (N/2)∇MSE: b1");
         Oracle.AssertAgree(boxed.W2, [.. mse.W2.Select(g => g * n / 2)], "vs (N/2)∇MSE: w2");
-        Oracle.AssertAgree([boxed.B2], [mse.B2 * n / 2], "vs (N/2)∇MSE: b2");
+        Oracle.AssertAgree([boxed.B2[0]], [mse.B2[0] * n / 2], "vs (N/2)∇MSE: b2");
 
         // And they are not the gradient of the notes' Σ (y − a2)² itself: that is twice as large.
         Gradients squared = Oracle.Numeric(c.Network, net => 2 * Oracle.Loss(net, c.X, c.Y));
-        Assert.Equal(2 * boxed.B2, squared.B2, 1e-8);
+        Assert.Equal(2 * boxed.B2[0], squared.B2[0], 1e-8);
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public class ErrataTests
         // Sigmoid output with ½ (y − a2)²: the true ∂L/∂b2 is Σ (a2 − y) a2 (1 − a2); the notes' Σ (a2 − y) is not it.
         double SquaredErrorOfSigmoid(Network n)
         {
-            var sigmoidHead = new Network(n.InputCount, n.HiddenCount, Head.BinaryClassification) { B2 = n.B2 };
+            var sigmoidHead = new Network(n.InputCount, n.HiddenCount, Head.BinaryClassification) { B2 = { [0] = n.B2[0] } };
             n.W1.CopyTo(sigmoidHead.W1, 0);
             n.B1.CopyTo(sigmoidHead.B1, 0);
             n.W2.CopyTo(sigmoidHead.W2, 0);
@@ -79,9 +79,9 @@ public class ErrataTests
             return sum;
         }
 
-        double numeric = Oracle.Numeric(c.Network, SquaredErrorOfSigmoid).B2;
+        double numeric = Oracle.Numeric(c.Network, SquaredErrorOfSigmoid).B2[0];
         double droppedDerivative = 0, withDerivative = 0;
-        var classifier = new Network(4, 3, Head.BinaryClassification) { B2 = c.Network.B2 };
+        var classifier = new Network(4, 3, Head.BinaryClassification) { B2 = { [0] = c.Network.B2[0] } };
         c.Network.W1.CopyTo(classifier.W1, 0);
         c.Network.B1.CopyTo(classifier.B1, 0);
         c.Network.W2.CopyTo(classifier.W2, 0);
@@ -158,13 +158,13 @@ public class ErrataTests
             literal.W1[0] -= lr * g.W1[0];
             literal.W2[0] -= lr * g.W2[0];
             literal.B1[0] -= g.B1[0];                          // literal P4: no lr
-            literal.B2 -= g.B2;
+            literal.B2[0] -= g.B2[0];
 
             Backprop.Compute(withLr, x, y, [], g);
             withLr.W1[0] -= lr * g.W1[0];
             withLr.W2[0] -= lr * g.W2[0];
             withLr.B1[0] -= lr * g.B1[0];                      // errata E7: lr on every parameter
-            withLr.B2 -= lr * g.B2;
+            withLr.B2[0] -= lr * g.B2[0];
         }
 
         double literalLoss = Oracle.Loss(literal, x, y);
@@ -192,7 +192,7 @@ public class ErrataTests
             Backprop.Compute(c.Network, xi, yi, [], one);
             Gradients numeric = Oracle.Numeric(c.Network, n => Oracle.Loss(n, xi, yi));
             Oracle.AssertAgree(one.W1, numeric.W1, $"sample {i} w1");
-            Oracle.AssertAgree([one.B2], [numeric.B2], $"sample {i} b2");
+            Oracle.AssertAgree([one.B2[0]], [numeric.B2[0]], $"sample {i} b2");
             for (int k = 0; k < sum.Length; k++)
             {
                 sum[k] += one.W1[k];

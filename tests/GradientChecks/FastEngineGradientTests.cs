@@ -30,7 +30,7 @@ public class FastEngineGradientTests
             DataSet data = DataSet.FromRowMajor(x, d, y, s);
             Network network = Network.CreateRandom(d, h, head, (ulong)seed);
             network.B1[0] = 0.3;
-            network.B2 = -0.2;
+            network.B2[0] = -0.2;
             var options = new TrainerOptions { Head = head, BatchSize = n, Threads = threads, L2Regularization = l2 ? 0.05 : 0 };
 
             using var engine = new FastEngine(network, data, options);
@@ -47,7 +47,7 @@ public class FastEngineGradientTests
             AssertClose(reference.W1, fast.W1, $"{shape}: w1");
             AssertClose(reference.B1, fast.B1, $"{shape}: b1");
             AssertClose(reference.W2, fast.W2, $"{shape}: w2");
-            AssertClose([reference.B2], [fast.B2], $"{shape}: b2");
+            AssertClose([reference.B2[0]], [fast.B2[0]], $"{shape}: b2");
         }, iter: 150);
 
     private static void AssertClose(double[] expected, double[] actual, string what)

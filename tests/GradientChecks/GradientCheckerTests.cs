@@ -152,7 +152,7 @@ public class GradientCheckerTests
     public void NaN_gradients_fail()
     {
         Case c = Case.Standard(Head.Regression).First();
-        var g = new Gradients(1, 1) { B2 = double.NaN };
+        var g = new Gradients(1, 1) { B2 = { [0] = double.NaN } };
         GradientCheckReport report = GradientChecker.Check(c.Network, n => Oracle.Loss(n, c.X, c.Y), g);
         Assert.False(report["b2"].Passed);
         Assert.Equal(double.PositiveInfinity, report["b2"].MaxAbsoluteError);

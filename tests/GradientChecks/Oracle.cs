@@ -19,7 +19,7 @@ internal static class Oracle
         double total = 0;
         for (int i = 0; i < y.Length; i++)
         {
-            double z2 = n.B2;
+            double z2 = n.B2[0];
             for (int h = 0; h < n.HiddenCount; h++)
             {
                 double z1 = n.B1[h];
@@ -48,12 +48,12 @@ internal static class Oracle
         Fill(n.W1, g.W1);
         Fill(n.B1, g.B1);
         Fill(n.W2, g.W2);
-        double b2 = n.B2;
-        n.B2 = b2 + Epsilon;
+        double b2 = n.B2[0];
+        n.B2[0] = b2 + Epsilon;
         double plus = f(n);
-        n.B2 = b2 - Epsilon;
-        g.B2 = (plus - f(n)) / (2 * Epsilon);
-        n.B2 = b2;
+        n.B2[0] = b2 - Epsilon;
+        g.B2[0] = (plus - f(n)) / (2 * Epsilon);
+        n.B2[0] = b2;
         return g;
 
         void Fill(double[] theta, double[] into)
@@ -107,13 +107,13 @@ public sealed record Case(string Name, Network Network, double[] X, double[] Y, 
         batch.W1[0] = -0.8;
         batch.B1[0] = 0.3;
         batch.W2[0] = 1.7;
-        batch.B2 = -0.2;
+        batch.B2[0] = -0.2;
         yield return new Case("scalar D=H=1, batch of 5", batch, [2.0, -1.0, 0.5, 3.0, -2.5], Labels(head, 5, 1), null);
 
         // D = 4, H = 3, a batch of 6 with sample weights.
         Network wide = Network.CreateRandom(4, 3, head, seed: 42);
         wide.B1[1] = 0.4;
-        wide.B2 = 0.1;
+        wide.B2[0] = 0.1;
         var rng = new Random(7);
         double[] x = Enumerable.Range(0, 24).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
         yield return new Case("D=4, H=3, batch of 6, weighted", wide, x, Labels(head, 6, 2), [1, 0.5, 2, 1, 0.25, 3]);

@@ -31,7 +31,7 @@ public class PropertyTests
                 network.W2[h] = (rng.NextDouble() * 2 - 1) * 3;
             }
 
-            network.B2 = rng.NextDouble() * 2 - 1;
+            network.B2[0] = rng.NextDouble() * 2 - 1;
             double[] x = Enumerable.Range(0, N * D).Select(_ => rng.NextDouble() * 6 - 3).ToArray();
             double[] y = new double[N];
             for (int i = 0; i < N; i++)
@@ -74,7 +74,7 @@ public class PropertyTests
             Oracle.AssertAgree([.. analytic.W1.Select(g => g / c.Y.Length)], numeric.W1, $"{config}: w1", mean);
             Oracle.AssertAgree([.. analytic.B1.Select(g => g / c.Y.Length)], numeric.B1, $"{config}: b1", mean);
             Oracle.AssertAgree([.. analytic.W2.Select(g => g / c.Y.Length)], numeric.W2, $"{config}: w2", mean);
-            Oracle.AssertAgree([analytic.B2 / c.Y.Length], [numeric.B2], $"{config}: b2", mean);
+            Oracle.AssertAgree([analytic.B2[0] / c.Y.Length], [numeric.B2[0]], $"{config}: b2", mean);
         }, iter: 200);
 
     [Fact]
@@ -104,7 +104,7 @@ public class PropertyTests
     private static double MaxRelativeChange(Gradients a, Gradients b, double floor)
     {
         double max = 0;
-        foreach ((double[] x, double[] y) in new[] { (a.W1, b.W1), (a.B1, b.B1), (a.W2, b.W2), (new[] { a.B2 }, new[] { b.B2 }) })
+        foreach ((double[] x, double[] y) in new[] { (a.W1, b.W1), (a.B1, b.B1), (a.W2, b.W2), (new[] { a.B2[0] }, new[] { b.B2[0] }) })
         {
             for (int i = 0; i < x.Length; i++)
             {

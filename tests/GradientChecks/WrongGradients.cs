@@ -32,7 +32,7 @@ public static class WrongGradients
             double z2 = net.Forward(x, z1, a1);
             double a2 = Activations.Output(net.Head, z2);
             double delta2 = s * (mistake == Mistake.FlippedSign ? c.Y[i] - a2 : a2 - c.Y[i]);
-            g.B2 += delta2;
+            g.B2[0] += delta2;
             for (int h = 0; h < hCount; h++)
             {
                 g.W2[h] += (mistake == Mistake.FactorTwo ? 2 : 1) * delta2 * a1[h];

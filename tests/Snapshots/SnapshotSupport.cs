@@ -66,7 +66,7 @@ public sealed record Parameters(double[][] W1, double[] B1, double[] W2, double 
 {
     public static Parameters Of(Network n) => new(
         [.. Enumerable.Range(0, n.HiddenCount).Select(h => n.W1.AsSpan(h * n.InputCount, n.InputCount).ToArray())],
-        [.. n.B1], [.. n.W2], n.B2);
+        [.. n.B1], [.. n.W2], n.B2[0]);
 }
 
 /// <summary>The bundled data subsets (every 4th row of the shared breast_cancer.csv and diabetes.csv, bundled in data/), standardised.</summary>

@@ -49,7 +49,7 @@ public class BackpropTests
         Assert.Equal(0.5105754185568534, trained.W1[0], 1e-15);
         Assert.Equal(0.005287709278426672, trained.B1[0], 1e-15);
         Assert.Equal(1.0196611933241482, trained.W2[0], 1e-15);
-        Assert.Equal(0.026894142136999512, trained.B2, 1e-15);
+        Assert.Equal(0.026894142136999512, trained.B2[0], 1e-15);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class BackpropTests
     {
         var network = Network.CreateRandom(2, 3, Head.Regression, seed: 1);
         network.B1[0] = 0.7;
-        network.B2 = -0.4;
+        network.B2[0] = -0.4;
         double[] x = [1, 2, -1, 0.5];
         double[] y = [0.3, -0.2];
         var sum = new Gradients(2, 3);
@@ -72,7 +72,7 @@ public class BackpropTests
         }
 
         Assert.Equal(sum.B1[0] / 2, objective.B1[0], 1e-14);   // biases are not regularised
-        Assert.Equal(sum.B2 / 2, objective.B2, 1e-14);
+        Assert.Equal(sum.B2[0] / 2, objective.B2[0], 1e-14);
     }
 
     [Fact]
@@ -94,6 +94,6 @@ public class BackpropTests
         Assert.Equal(dw1, g.W1[0], 1e-16);
         Assert.Equal(db1, g.B1[0], 1e-16);
         Assert.Equal(dw2, g.W2[0], 1e-16);
-        Assert.Equal(db2, g.B2, 1e-16);
+        Assert.Equal(db2, g.B2[0], 1e-16);
     }
 }

@@ -49,7 +49,7 @@ public class KernelsTests
             Backprop.Objective(rounded, TestData.ToDouble(data.Features.Span), TestData.ToDouble(data.Labels.Span),
                 data.Weights is { } s ? TestData.ToDouble(s.Span) : [], 0.01, reference, out double referenceLoss);
             Assert.Equal(referenceLoss, loss, referenceLoss * 1e-5 + 1e-9);
-            foreach ((double[] r, double[] f, string name) in new[] { (reference.W1, fast.W1, "w1"), (reference.B1, fast.B1, "b1"), (reference.W2, fast.W2, "w2"), ([reference.B2], [fast.B2], "b2") })
+            foreach ((double[] r, double[] f, string name) in new[] { (reference.W1, fast.W1, "w1"), (reference.B1, fast.B1, "b1"), (reference.W2, fast.W2, "w2"), ([reference.B2[0]], [fast.B2[0]], "b2") })
             {
                 double scale = Math.Max(r.Max(Math.Abs), 1e-3);
                 for (int i = 0; i < r.Length; i++)
@@ -148,6 +148,6 @@ public class ParallelUpdateTests
         Assert.Equal(single.W1, split.W1);
         Assert.Equal(single.B1, split.B1);
         Assert.Equal(single.W2, split.W2);
-        Assert.Equal(single.B2, split.B2);
+        Assert.Equal(single.B2[0], split.B2[0]);
     }
 }

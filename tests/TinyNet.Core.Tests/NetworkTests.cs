@@ -66,7 +66,7 @@ public class NetworkTests
         Assert.True(a.W1.Max() > 0.9 * r1 && a.W1.Min() < -0.9 * r1, "w1 should fill its Glorot range");
         Assert.All(a.W2, w => Assert.InRange(w, -Math.Sqrt(6.0 / 41), Math.Sqrt(6.0 / 41)));
         Assert.All(a.B1, b1 => Assert.Equal(0.0, b1));
-        Assert.Equal(0.0, a.B2);
+        Assert.Equal(0.0, a.B2[0]);
     }
 
     [Theory]
@@ -96,7 +96,7 @@ public class NetworkTests
         network.W1[0] = 0.5;
         network.B1[0] = 0.0;
         network.W2[0] = 1.0;
-        network.B2 = 0.0;
+        network.B2[0] = 0.0;
         return network;
     }
 }

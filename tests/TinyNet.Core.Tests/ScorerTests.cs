@@ -14,13 +14,13 @@ public class ScorerTests
         {
             DataSet data = TestData.Teacher(301, d, head, seed: d + h);
             Network network = Network.CreateRandom(d, h, head, seed: 11);
-            network.B2 = 0.3;
+            network.B2[0] = 0.3;
             var scorer = new Scorer(network, kernels);
             var batch = new float[data.RowCount];
             scorer.Logits(data.Features.Span, batch);
             var outputs = new float[data.RowCount];
             scorer.Predict(data.Features.Span, outputs);
-            double scale = 1 + network.W2.Sum(Math.Abs) + Math.Abs(network.B2);   // a bound on |z2|
+            double scale = 1 + network.W2.Sum(Math.Abs) + Math.Abs(network.B2[0]);   // a bound on |z2|
             for (int i = 0; i < data.RowCount; i++)
             {
                 double logit = network.PredictLogit(data.Row(i));
@@ -38,7 +38,7 @@ public class ScorerTests
         Network network = Network.CreateRandom(3, 4, Head.Regression, seed: 1);
         Scorer scorer = network.CreateScorer();
         float before = scorer.Logit([1, 2, 3]);
-        network.B2 += 5;                                            // later changes are not seen
+        network.B2[0] += 5;                                            // later changes are not seen
         Assert.Equal(before, scorer.Logit([1, 2, 3]));
         Assert.Equal(before, scorer.Clone().Logit([1, 2, 3]));
         Assert.Equal(Kernels.Best.Width, scorer.VectorWidth);
@@ -64,7 +64,7 @@ public class ScorerTests
     {
         Scorer scorer = Network.CreateRandom(3, 4, Head.Regression, seed: 1).CreateScorer();
         Assert.Contains("x has 2 values but the network has D = 3", Assert.Throws<ArgumentException>(() => scorer.Logit([1, 2])).Message);
-        Assert.Contains("rows holds 5 values but logits has room for 2 rows of D = 3",
+        Assert.Contains("rows holds 5 values but logits has room for 2 values, K = 1 per row of D = 3",
             Assert.Throws<ArgumentException>(() => scorer.Logits(new float[5], new float[2])).Message);
     }
 }

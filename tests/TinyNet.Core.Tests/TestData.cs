@@ -23,7 +23,7 @@ internal static class TestData
             }
 
             double t = teacher.PredictLogit(x.AsSpan(i * d, d)) + 0.1 * (random.NextDouble() - 0.5);
-            y[i] = head == Head.Regression ? (float)t : (t > teacher.B2 + 0.05 * random.NextDouble() ? 1f : 0f);
+            y[i] = head == Head.Regression ? (float)t : (t > teacher.B2[0] + 0.05 * random.NextDouble() ? 1f : 0f);
             if (s is not null)
             {
                 s[i] = (float)(0.25 + random.NextDouble() * 2);

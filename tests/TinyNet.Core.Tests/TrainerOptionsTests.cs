@@ -22,7 +22,7 @@ public class TrainerOptionsTests
         { o => o.EarlyStoppingTolerance = -1, "EarlyStoppingTolerance", "≥ 0" },
         { o => o.Threads = -1, "Threads", "≥ 1" },
         { o => o.Optimizer = (Optimizer)7, "Optimizer", "Sgd, Momentum or Adam" },
-        { o => o.Head = (Head)7, "Head", "Regression or BinaryClassification" },
+        { o => o.Head = (Head)7, "Head", "Regression, BinaryClassification or MulticlassClassification" },
         { o => o.Engine = (Engine)7, "Engine", "Fast or Reference" },
     };
 

@@ -115,7 +115,7 @@ public class HardeningTests
         float[][] features = [.. data.GetColumn<float[]>("Features")];
         float[] scores = [.. model.Transform(data).GetColumn<float>("Score")];
         float[] probabilities = [.. model.Transform(data).GetColumn<float>("Probability")];
-        double scale = 1 + reference.W2.Sum(Math.Abs) + Math.Abs(reference.B2);
+        double scale = 1 + reference.W2.Sum(Math.Abs) + Math.Abs(reference.B2[0]);
         for (int i = 0; i < features.Length; i++)
         {
             Assert.Equal(reference.PredictLogit(features[i]), scores[i], 2e-6 * scale);
