@@ -39,8 +39,8 @@ public sealed record Trajectory(
     string Data,
     TrainerOptions Configuration,
     IReadOnlyList<EpochRow> Epochs,
-    Parameters AfterFirstEpoch,
-    Parameters Final,
+    object AfterFirstEpoch,
+    object Final,
     int EpochsRun,
     int BestEpoch,
     bool StoppedEarly)
@@ -56,8 +56,20 @@ public sealed record Trajectory(
         var epochs = Enumerable.Range(0, h.EpochCount)
             .Select(e => new EpochRow(e + 1, h.TrainingLoss[e], h.ValidationLoss?[e]))
             .ToList();
-        return new Trajectory(data, options, epochs, Parameters.Of(afterFirst.Network), Parameters.Of(result.Network), h.EpochCount, h.BestEpoch, h.StoppedEarly);
+        return new Trajectory(data, options, epochs, Of(afterFirst.Network), Of(result.Network), h.EpochCount, h.BestEpoch, h.StoppedEarly);
     }
+
+    /// <summary>The one-output heads keep their original snapshot shape (b2 a number); the softmax head has W2 as K rows and b2 as K values.</summary>
+    private static object Of(Network n) => n.OutputCount == 1 ? Parameters.Of(n) : MulticlassParameters.Of(n);
+}
+
+public sealed record MulticlassParameters(double[][] W1, double[] B1, double[][] W2, double[] B2)
+{
+    public static MulticlassParameters Of(Network n) => new(
+        [.. Enumerable.Range(0, n.HiddenCount).Select(h => n.W1.AsSpan(h * n.InputCount, n.InputCount).ToArray())],
+        [.. n.B1],
+        [.. Enumerable.Range(0, n.OutputCount).Select(k => n.W2.AsSpan(k * n.HiddenCount, n.HiddenCount).ToArray())],
+        [.. n.B2]);
 }
 
 public sealed record EpochRow(int Epoch, double TrainingLoss, double? ValidationLoss);
@@ -69,11 +81,14 @@ public sealed record Parameters(double[][] W1, double[] B1, double[] W2, double 
         [.. n.B1], [.. n.W2], n.B2[0]);
 }
 
-/// <summary>The bundled data subsets (every 4th row of the shared breast_cancer.csv and diabetes.csv, bundled in data/), standardised.</summary>
+/// <summary>The bundled data subsets (every 4th row of the shared breast_cancer.csv and diabetes.csv, every 2nd of wine.csv, bundled in data/), standardised.</summary>
 internal static class RealData
 {
     /// <summary>143 rows, 30 features, label 1 = malignant.</summary>
     public static DataSet BreastCancer() => Load("breast_cancer_subset.csv", "diagnosis", v => v == "malignant" ? 1f : 0f, standardiseLabel: false, 0, int.MaxValue);
+
+    /// <summary>89 rows (every 2nd of the shared wine.csv), 13 features, classes class_0, class_1, class_2 → 0, 1, 2.</summary>
+    public static DataSet Wine() => Load("wine_subset.csv", "class", v => v[^1] - '0', standardiseLabel: false, 0, int.MaxValue);
 
     /// <summary>Diabetes rows [from, to), 10 features, progression standardised with the whole subset's mean and deviation.</summary>
     public static DataSet Diabetes(int from = 0, int to = int.MaxValue) =>

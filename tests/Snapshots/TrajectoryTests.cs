@@ -60,6 +60,30 @@ public class TrajectoryTests
         Snapshot.Match(t);
     }
 
+    [Fact]
+    public void Sgd_softmax_wine() =>
+        Snapshot.Match(Trajectory.Record("wine_subset.csv (3 classes)", null, RealData.Wine(),
+            Options(Head.MulticlassClassification, Optimizer.Sgd, learningRate: 0.1, batchSize: 16, hidden: 5, epochs: 15)));
+
+    [Fact]
+    public void Adam_softmax_with_L2_wine()
+    {
+        TrainerOptions options = Options(Head.MulticlassClassification, Optimizer.Adam, learningRate: 0.01, batchSize: 16, hidden: 5, epochs: 15);
+        options.L2Regularization = 0.01;
+        Snapshot.Match(Trajectory.Record("wine_subset.csv (3 classes)", null, RealData.Wine(), options));
+    }
+
+    [Fact]
+    public void Notes_scalar_network_softmax_three_classes_per_sample_rule()
+    {
+        var start = new Network(1, 1, Head.MulticlassClassification, classCount: 3);
+        start.W1[0] = 0.5;
+        start.W2[0] = 1.0;
+        start.W2[1] = -1.0;
+        Snapshot.Match(Trajectory.Record("hand-made: x = [2, −1, 0.5, 1.5], y = [2, 0, 1, 2]", start,
+            DataSet.FromRowMajor([2f, -1f, 0.5f, 1.5f], 1, [2f, 0f, 1f, 2f]), PerSample(Head.MulticlassClassification)));
+    }
+
     /// <summary>
     /// The fast float32 engine follows the reference trajectory: per-epoch losses within 1e-3 relative (float rounding
     /// compounds over ~100 Adam steps to about 1e-5; a formula or ordering change moves them by far more).
@@ -68,9 +92,11 @@ public class TrajectoryTests
     [InlineData(Optimizer.Adam, Head.BinaryClassification)]
     [InlineData(Optimizer.Sgd, Head.Regression)]
     [InlineData(Optimizer.Momentum, Head.Regression)]
+    [InlineData(Optimizer.Adam, Head.MulticlassClassification)]
+    [InlineData(Optimizer.Sgd, Head.MulticlassClassification)]
     public void Fast_engine_follows_the_reference_trajectory(Optimizer optimizer, Head head)
     {
-        DataSet data = head == Head.Regression ? RealData.Diabetes() : RealData.BreastCancer();
+        DataSet data = head switch { Head.Regression => RealData.Diabetes(), Head.BinaryClassification => RealData.BreastCancer(), _ => RealData.Wine() };
         TrainerOptions options = Options(head, optimizer, learningRate: optimizer == Optimizer.Sgd ? 0.05 : 0.01, batchSize: 16, hidden: 6, epochs: 15);
         TrainingHistory reference = Trainer.Train(data, options).History;
         options.Engine = Engine.Fast;
