@@ -6,7 +6,11 @@ namespace TinyNet.MLNet;
 /// <summary>Reads a training view once, through one row cursor, into the contiguous float buffers of a <see cref="DataSet"/>.</summary>
 internal static class DataViewReader
 {
-    public sealed record Result(DataSet Data, long RowsRead, long RowsSkipped);
+    /// <param name="Data">The rows read (multiclass labels are classes 0 … K − 1: key value − 1).</param>
+    /// <param name="RowsRead">Rows the cursor gave.</param>
+    /// <param name="RowsSkipped">Rows skipped for missing values.</param>
+    /// <param name="Classes">Multiclass: the label key's K classes and their key values; null otherwise.</param>
+    public sealed record Result(DataSet Data, long RowsRead, long RowsSkipped, ClassLabels? Classes = null);
 
     public static Result Read(IDataView data, TinyNetTrainerOptions options, string role)
     {
@@ -20,8 +24,9 @@ internal static class DataViewReader
         }
 
         DataViewSchema.Column label = Find(schema, options.LabelColumnName, "label", role);
+        ClassLabels? classes = options.Head == Head.MulticlassClassification ? Classes(label) : null;
         DataViewType expectedLabel = options.Head == Head.BinaryClassification ? BooleanDataViewType.Instance : NumberDataViewType.Single;
-        if (label.Type != expectedLabel)
+        if (classes is null && label.Type != expectedLabel)
         {
             throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName), options.LabelColumnName,
                 $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type}." +
@@ -59,6 +64,7 @@ internal static class DataViewReader
             ValueGetter<VBuffer<float>> getFeatures = cursor.GetGetter<VBuffer<float>>(features);
             ValueGetter<float>? getSingleLabel = options.Head == Head.Regression ? cursor.GetGetter<float>(label) : null;
             ValueGetter<bool>? getBoolLabel = options.Head == Head.BinaryClassification ? cursor.GetGetter<bool>(label) : null;
+            ValueGetter<uint>? getKeyLabel = classes is not null ? cursor.GetGetter<uint>(label) : null;
             ValueGetter<float>? getWeight = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
             VBuffer<float> buffer = default;
             var row = new float[d];
@@ -76,7 +82,19 @@ internal static class DataViewReader
 
                 buffer.CopyTo(row);
                 float labelValue = 0, weightValue = 1;
-                if (getBoolLabel is not null)
+                if (getKeyLabel is not null)
+                {
+                    uint key = 0;
+                    getKeyLabel(ref key);
+                    if (key > classes!.Count)
+                    {
+                        throw new ArgumentException(
+                            $"{role}: row {read} of label column '{label.Name}' holds key {key}, outside the key type's 1 … {classes.Count}.", role);
+                    }
+
+                    labelValue = key == 0 ? float.NaN : key - 1;    // key 0 is ML.NET's missing value (a value MapValueToKey did not know)
+                }
+                else if (getBoolLabel is not null)
                 {
                     bool b = false;
                     getBoolLabel(ref b);
@@ -88,7 +106,7 @@ internal static class DataViewReader
                 }
 
                 getWeight?.Invoke(ref weightValue);
-                string? problem = Problem(row, labelValue, weightValue, features.Name, label.Name, options.ExampleWeightColumnName);
+                string? problem = Problem(row, labelValue, weightValue, features.Name, label.Name, options.ExampleWeightColumnName, classes is not null);
                 if (problem is not null)
                 {
                     if (!options.SkipRowsWithMissingValues)
@@ -125,10 +143,30 @@ internal static class DataViewReader
                 ", so there is nothing to train on. At least one row needs a positive weight.");
         }
 
-        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped);
+        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped, classes);
     }
 
-    private static string? Problem(float[] row, float label, float weight, string featureName, string labelName, string? weightName)
+    /// <summary>The classes of a multiclass label column: a key type (of UInt32, as MapValueToKey makes) with K ≥ 2 values.</summary>
+    private static ClassLabels Classes(DataViewSchema.Column label)
+    {
+        if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint))
+        {
+            throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
+                $"Schema mismatch for label column '{label.Name}': multiclass classification needs a key type, got {label.Type}. " +
+                $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\").");
+        }
+
+        if (key.Count < 2 || key.Count > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
+                $"Label column '{label.Name}' is a key over {key.Count} value(s); multiclass classification needs at least 2 classes " +
+                "(with two, the binary trainer is the same model with one output).");
+        }
+
+        return ClassLabels.Of(label, (int)key.Count);
+    }
+
+    private static string? Problem(float[] row, float label, float weight, string featureName, string labelName, string? weightName, bool keyLabel)
     {
         for (int j = 0; j < row.Length; j++)
         {
@@ -140,7 +178,9 @@ internal static class DataViewReader
 
         if (!float.IsFinite(label))
         {
-            return $"{label} in label column '{labelName}'";
+            return keyLabel
+                ? $"a missing label (key 0: a value the MapValueToKey before it did not know, or an empty one) in label column '{labelName}'"
+                : $"{label} in label column '{labelName}'";
         }
 
         return float.IsFinite(weight) && weight >= 0 ? null : $"{weight} in example weight column '{weightName}' (weights must be finite and ≥ 0)";

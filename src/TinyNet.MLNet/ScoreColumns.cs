@@ -10,12 +10,31 @@ internal static class ScoreColumns
     public const string Probability = "Probability";
     public const string PredictedLabel = "PredictedLabel";
 
-    /// <summary><paramref name="input"/> followed by Score (and, for binary classification, Probability and PredictedLabel).</summary>
-    public static DataViewSchema Add(DataViewSchema input, Head head)
+    /// <summary>
+    /// <paramref name="input"/> followed by Score (and, for binary classification, Probability and PredictedLabel; for
+    /// multiclass, Score is a vector of the K class probabilities, its slots named by the classes, and PredictedLabel a key
+    /// over the K classes carrying the training label's key values).
+    /// </summary>
+    public static DataViewSchema Add(DataViewSchema input, Head head, ClassLabels? classes = null)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
         uint setId = NextSetId(input);
+        if (head == Head.MulticlassClassification)
+        {
+            classes ??= ClassLabels.Unnamed(2);   // the estimator's output shape, before K is known
+            const string Multiclass = "MulticlassClassification";
+            var score = new DataViewSchema.Annotations.Builder();
+            score.Add(Annotations(Multiclass, "Score", setId, normalized: null), _ => true);
+            classes.AddSlotNames(score);
+            builder.AddColumn(Score, new VectorDataViewType(NumberDataViewType.Single, classes.Count), score.ToAnnotations());
+            var predicted = new DataViewSchema.Annotations.Builder();
+            predicted.Add(Annotations(Multiclass, "PredictedLabel", setId, normalized: null), _ => true);
+            classes.AddKeyValues(predicted);
+            builder.AddColumn(PredictedLabel, new KeyDataViewType(typeof(uint), classes.Count), predicted.ToAnnotations());
+            return builder.ToSchema();
+        }
+
         string kind = head == Head.BinaryClassification ? "BinaryClassification" : "Regression";
         builder.AddColumn(Score, NumberDataViewType.Single, Annotations(kind, "Score", setId, normalized: null));
         if (head == Head.BinaryClassification)

@@ -6,8 +6,8 @@ using TinyNet.MLNet;
 namespace Microsoft.ML;
 
 /// <summary>
-/// TinyNet in ML.NET's catalogs: <c>mlContext.BinaryClassification.Trainers.TinyNet(...)</c> and
-/// <c>mlContext.Regression.Trainers.TinyNet(...)</c>, each with a simple overload and an Options overload. The trainer and
+/// TinyNet in ML.NET's catalogs: <c>mlContext.BinaryClassification.Trainers.TinyNet(...)</c>,
+/// <c>mlContext.Regression.Trainers.TinyNet(...)</c> and <c>mlContext.MulticlassClassification.Trainers.TinyNet(...)</c>, each with a simple overload and an Options overload. The trainer and
 /// model types are in the namespace <c>TinyNet.MLNet</c>.
 /// </summary>
 public static class TinyNetCatalog
@@ -74,6 +74,39 @@ public static class TinyNetCatalog
         var env = MLNetInternals.Environment(catalog);
         MLNetInternals.Register(env.ComponentCatalog);
         return new TinyNetRegressionTrainer(env, options);
+    }
+
+    /// <summary>
+    /// A TinyNet multiclass classifier (softmax output over K classes, cross-entropy) with the defaults of
+    /// <see cref="TinyNetMulticlassTrainer.Options.Defaults"/>, like <c>LbfgsMaximumEntropy</c>: the label is a key (after
+    /// <c>MapValueToKey</c>); Score holds the K class probabilities and PredictedLabel the most probable class's key.
+    /// </summary>
+    /// <param name="catalog">The multiclass classification trainers.</param>
+    /// <param name="labelColumnName">The label column (a key type).</param>
+    /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
+    /// <param name="exampleWeightColumnName">Optional Single sample weights.</param>
+    /// <param name="numberOfHiddenUnits">H, the hidden units.</param>
+    /// <param name="learningRate">The Adam learning rate.</param>
+    /// <param name="numberOfIterations">The most epochs (Fit(train) stops early on 10% of the rows it holds out).</param>
+    public static TinyNetMulticlassTrainer TinyNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
+        int numberOfHiddenUnits = TinyNetMulticlassTrainer.Options.Defaults.NumberOfHiddenUnits,
+        float learningRate = TinyNetMulticlassTrainer.Options.Defaults.LearningRate,
+        int numberOfIterations = TinyNetMulticlassTrainer.Options.Defaults.NumberOfIterations) =>
+        catalog.TinyNet(new TinyNetMulticlassTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ExampleWeightColumnName = exampleWeightColumnName,
+            NumberOfHiddenUnits = numberOfHiddenUnits, LearningRate = learningRate, NumberOfIterations = numberOfIterations,
+        });
+
+    /// <summary>A TinyNet multiclass classifier with all its settings.</summary>
+    public static TinyNetMulticlassTrainer TinyNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TinyNetMulticlassTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        var env = MLNetInternals.Environment(catalog);
+        MLNetInternals.Register(env.ComponentCatalog);
+        return new TinyNetMulticlassTrainer(env, options);
     }
 
     /// <summary>

@@ -2,14 +2,15 @@ namespace TinyNet.MLNet;
 
 /// <summary>
 /// The trained network inside a <see cref="TinyNetPredictionTransformer"/>, with read-only views of its parameters in the
-/// notes' names: w1 (H × D, row-major), b1 (H), w2 (H), b2.
+/// notes' names: w1 (H × D, row-major), b1 (H), w2 (K × H), b2 (K); K = 1 for regression and binary classification.
 /// </summary>
 public sealed class TinyNetModelParameters
 {
-    internal TinyNetModelParameters(Network network, TrainingHistory? history)
+    internal TinyNetModelParameters(Network network, TrainingHistory? history, ClassLabels? classes = null)
     {
         Network = network;
         History = history;
+        Classes = network.Head == Head.MulticlassClassification ? classes ?? ClassLabels.Unnamed(network.OutputCount) : null;
     }
 
     /// <summary>The output layer and loss.</summary>
@@ -27,11 +28,20 @@ public sealed class TinyNetModelParameters
     /// <summary>b1 (H values).</summary>
     public ReadOnlyMemory<double> B1 => Network.B1;
 
-    /// <summary>w2 (H values).</summary>
+    /// <summary>K, the number of outputs: the classes of a multiclass model, 1 otherwise.</summary>
+    public int OutputCount => Network.OutputCount;
+
+    /// <summary>
+    /// Multiclass: the class names in output order (the training label's key values as text; "0", "1", … when it had
+    /// none). Empty for the other heads.
+    /// </summary>
+    public IReadOnlyList<string> ClassNames => Classes?.Names ?? [];
+
+    /// <summary>w2, K × H, row-major: w2[k, h] is <c>W2.Span[k * H + h]</c> (K = 1: H values).</summary>
     public ReadOnlyMemory<double> W2 => Network.W2;
 
-    /// <summary>b2.</summary>
-    public double B2 => Network.B2[0];
+    /// <summary>b2 (K values; the one-output heads' b2 is <c>B2.Span[0]</c>).</summary>
+    public ReadOnlyMemory<double> B2 => Network.B2;
 
     /// <summary>
     /// Loss per epoch (and validation loss, when <c>Fit(train, validation)</c> was used), as trained: for regression with
@@ -44,6 +54,9 @@ public sealed class TinyNetModelParameters
     public Network ToNetwork() => Network.Clone();
 
     internal Network Network { get; }
+
+    /// <summary>Multiclass: the classes (key values) the model predicts; null for the other heads.</summary>
+    internal ClassLabels? Classes { get; }
 
     /// <summary>
     /// The float32 SIMD scorer of <see cref="Network"/>, created once; each cursor and row mapper scores through its own

@@ -7,7 +7,9 @@ namespace TinyNet.MLNet;
 
 /// <summary>
 /// A trained TinyNet in an ML.NET pipeline. Adds the columns of ML.NET's built-in trainers: binary classification →
-/// Score (Single, the logit z2), Probability (Single, a2 = σ(z2)), PredictedLabel (Boolean, a2 ≥ 0.5); regression → Score.
+/// Score (Single, the logit z2), Probability (Single, a2 = σ(z2)), PredictedLabel (Boolean, a2 ≥ 0.5); regression → Score;
+/// multiclass → Score (vector of the K class probabilities a2 = softmax(z2), slots named by the classes) and PredictedLabel
+/// (key over the K classes, the most probable, carrying the training label's key values for MapKeyToValue).
 /// Saved with <c>mlContext.Model.Save</c>; loaded with <c>mlContext.Model.Load</c>, in any process, with no registration
 /// call (ML.NET finds TinyNet's loader through the model file's header).
 /// </summary>
@@ -16,7 +18,10 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     internal const string LoaderSignature = "TinyNetPredictor";
     private const string ModelSignature = "TINYNETP";
     private const uint Magic = 0x54454E54;      // "TNET"
-    private const int FormatVersion = 1;        // of the payload below; bump when it changes, keep reading the old ones
+    // Of the payload below; bump when it changes, keep reading the old ones. 1: one output (regression, binary). 2: adds K
+    // after H, b2 as K values and, for multiclass, the classes. One-output models are still written as 1, so that a TinyNet
+    // that reads only format 1 keeps reading every regression and binary model.
+    private const int FormatVersion = 2;
 
     internal TinyNetPredictionTransformer(TinyNetModelParameters model, string featureColumnName, VectorDataViewType featureType)
     {
@@ -41,7 +46,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         CheckInput(inputSchema);
-        return ScoreColumns.Add(inputSchema, Model.Head);
+        return ScoreColumns.Add(inputSchema, Model.Head, Model.Classes);
     }
 
     /// <summary>Scores <paramref name="input"/> lazily, row by row, as its cursors move.</summary>
@@ -66,11 +71,17 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             w.Write((int)n.Head);
             w.Write(n.InputCount);
             w.Write(n.HiddenCount);
+            if (n.OutputCount != 1)
+            {
+                w.Write(n.OutputCount);
+            }
+
             foreach (double v in n.W1) { w.Write(v); }
             foreach (double v in n.B1) { w.Write(v); }
             foreach (double v in n.W2) { w.Write(v); }
-            w.Write(n.B2[0]);
+            foreach (double v in n.B2) { w.Write(v); }
             w.Write(FeatureColumnName);
+            Model.Classes?.Write(w);
             TrainingHistory? h = Model.History;
             w.Write(h is not null);
             if (h is not null)
@@ -89,7 +100,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
 
         byte[] bytes = payload.ToArray();
         writer.Write(Magic);
-        writer.Write(FormatVersion);
+        writer.Write(Model.OutputCount == 1 ? 1 : FormatVersion);
         writer.Write(bytes.Length);
         writer.Write(bytes);
         writer.Write(Checksum(bytes));
@@ -142,7 +153,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 throw new InvalidDataException("The TinyNet model payload is corrupted: its checksum does not match.");
             }
 
-            return Parse(bytes);
+            return Parse(bytes, format);
         }
         catch (EndOfStreamException e)
         {
@@ -158,7 +169,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     /// non-empty feature column name, a consistent history, no bytes left over. Every failure is an
     /// <see cref="InvalidDataException"/> naming the field.
     /// </summary>
-    private static TinyNetPredictionTransformer Parse(byte[] bytes)
+    private static TinyNetPredictionTransformer Parse(byte[] bytes, int format)
     {
         // Strict UTF-8: the writer wrote valid UTF-8, so bytes that do not decode (DecoderFallbackException, an
         // ArgumentException) mean the name was read from the wrong place, as after a tampered D.
@@ -168,21 +179,19 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             var head = (Head)r.ReadInt32();
             int d = r.ReadInt32();
             int hCount = r.ReadInt32();
-            long parameterBytes = sizeof(double) * ((long)d * hCount + 2L * hCount + 1);
-            if (!Enum.IsDefined(head) || d < 1 || hCount < 1 || parameterBytes > bytes.Length - r.BaseStream.Position)
+            int k = head == Head.MulticlassClassification ? r.ReadInt32() : 1;
+            long parameterBytes = sizeof(double) * ((long)d * hCount + hCount + (long)k * (hCount + 1));
+            if (!Enum.IsDefined(head) || d < 1 || hCount < 1 || parameterBytes > bytes.Length - r.BaseStream.Position ||
+                (head == Head.MulticlassClassification && (format < 2 || k < 2)))
             {
-                throw Damaged($"its shape is impossible for a payload of {bytes.Length} bytes (head {(int)head}, D = {d}, H = {hCount})");
+                throw Damaged($"its shape is impossible for a payload of {bytes.Length} bytes in format {format} (head {(int)head}, D = {d}, H = {hCount}, K = {k})");
             }
 
-            var network = new Network(d, hCount, head);
+            var network = new Network(d, hCount, head, k);
             ReadFinite(r, network.W1, "w1");
             ReadFinite(r, network.B1, "b1");
             ReadFinite(r, network.W2, "w2");
-            network.B2[0] = r.ReadDouble();
-            if (!double.IsFinite(network.B2[0]))
-            {
-                throw Damaged($"b2 is {network.B2[0]}");
-            }
+            ReadFinite(r, network.B2, "b2");
 
             string feature = r.ReadString();
             if (string.IsNullOrWhiteSpace(feature))
@@ -194,6 +203,8 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             {
                 throw Damaged("the feature column name holds control characters");
             }
+
+            ClassLabels? classes = head == Head.MulticlassClassification ? ClassLabels.Read(r, k, Damaged) : null;
 
             TrainingHistory? history = null;
             if (ReadFlag(r, "the history flag"))
@@ -219,7 +230,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 throw Damaged($"{bytes.Length - r.BaseStream.Position} unexpected bytes follow the last field");
             }
 
-            return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, history), feature, new VectorDataViewType(NumberDataViewType.Single, d));
+            return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, history, classes), feature, new VectorDataViewType(NumberDataViewType.Single, d));
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or ArgumentException or OverflowException)
         {
@@ -335,6 +346,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         private readonly DataViewRow _input;
         private readonly ValueGetter<VBuffer<float>>? _features;
         private readonly float[] _dense;
+        private readonly float[]? _probabilities;    // multiclass: the K class probabilities of the current row
         private VBuffer<float> _buffer;
         private long _position = long.MinValue;
         private float _z2;
@@ -345,18 +357,57 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             _featureColumnName = parent.FeatureColumnName;
             _input = input;
             _dense = new float[parent.Model.InputCount];
+            _probabilities = parent.Model.Head == Head.MulticlassClassification ? new float[parent.Model.OutputCount] : null;
             _features = anyScoreActive ? input.GetGetter<VBuffer<float>>(input.Schema[parent.FeatureColumnName]) : null;
         }
 
-        /// <summary>The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel.</summary>
-        public Delegate Getter(int k) => k switch
+        /// <summary>
+        /// The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel; multiclass: 0 Score
+        /// (the K probabilities), 1 PredictedLabel (the key 1 … K of the most probable class; the first on a tie).
+        /// </summary>
+        public Delegate Getter(int k) => (_probabilities, k) switch
         {
-            0 => (ValueGetter<float>)((ref float v) => v = Logit()),
-            1 => (ValueGetter<float>)((ref float v) => v = (float)Activations.Sigmoid(Logit())),
-            _ => (ValueGetter<bool>)((ref bool v) => v = Activations.Sigmoid(Logit()) >= 0.5),
+            (null, 0) => (ValueGetter<float>)((ref float v) => v = Logit()),
+            (null, 1) => (ValueGetter<float>)((ref float v) => v = (float)Activations.Sigmoid(Logit())),
+            (null, _) => (ValueGetter<bool>)((ref bool v) => v = Activations.Sigmoid(Logit()) >= 0.5),
+            (_, 0) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) =>
+            {
+                float[] p = Probabilities();
+                var editor = VBufferEditor.Create(ref v, p.Length);
+                p.CopyTo(editor.Values);
+                v = editor.Commit();
+            }),
+            _ => (ValueGetter<uint>)((ref uint v) => v = (uint)ArgMax(Probabilities()) + 1),
         };
 
+        private static int ArgMax(float[] p)
+        {
+            int best = 0;
+            for (int k = 1; k < p.Length; k++)
+            {
+                if (p[k] > p[best])
+                {
+                    best = k;
+                }
+            }
+
+            return best;
+        }
+
+        private float[] Probabilities()
+        {
+            Score();
+            return _probabilities!;
+        }
+
         private float Logit()
+        {
+            Score();
+            return _z2;
+        }
+
+        /// <summary>Scores the current row once per position: z2 (one output) or the K probabilities (multiclass).</summary>
+        private void Score()
         {
             long position = _input.Position;
             if (position != _position || position < 0)
@@ -372,19 +423,24 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 }
 
                 // float32 SIMD, the training kernels' forward pass; a dense vector is scored in place, a sparse one densified.
-                if (_buffer.IsDense)
+                ReadOnlySpan<float> x = _buffer.GetValues();
+                if (!_buffer.IsDense)
                 {
-                    _z2 = _scorer.Logit(_buffer.GetValues());
+                    _buffer.CopyTo(_dense);
+                    x = _dense;
+                }
+
+                if (_probabilities is null)
+                {
+                    _z2 = _scorer.Logit(x);
                 }
                 else
                 {
-                    _buffer.CopyTo(_dense);
-                    _z2 = _scorer.Logit(_dense);
+                    _scorer.Probabilities(x, _probabilities);
                 }
+
                 _position = position;
             }
-
-            return _z2;
         }
     }
 

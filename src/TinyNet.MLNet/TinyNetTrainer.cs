@@ -6,7 +6,8 @@ using Microsoft.ML.Trainers;
 namespace TinyNet.MLNet;
 
 /// <summary>
-/// The estimator shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>: reads the data,
+/// The estimator shared by <see cref="TinyNetBinaryTrainer"/>, <see cref="TinyNetRegressionTrainer"/> and
+/// <see cref="TinyNetMulticlassTrainer"/>: reads the data,
 /// trains TinyNet.Core's fast engine, logs each epoch to the MLContext's log, returns a <see cref="TinyNetPredictionTransformer"/>.
 /// A trainer estimator like ML.NET's own (<see cref="ITrainerEstimator{TTransformer, TModel}"/>), with warm start:
 /// <see cref="Fit(IDataView, TinyNetModelParameters)"/> continues from a trained model.
@@ -85,14 +86,20 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
 
         var progress = new LoggingProgress(ch, _options.Progress);
         TrainingResult result;
-        if (start is null)
+        if (start is null && train.Classes is { } classes)
+        {
+            // K from the label's key type, not from the labels seen: a class missing from these rows still gets its output.
+            Network initial = Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, Head.MulticlassClassification, classes.Count, (ulong)core.Seed);
+            result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+        }
+        else if (start is null)
         {
             result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
         }
         else
         {
             // The saved network works on the features and label as given; training works on the standardised ones.
-            Network initial = StartingPoint(start, trainSet.ColumnCount, labels, scaling);
+            Network initial = StartingPoint(start, trainSet.ColumnCount, train.Classes?.Count ?? 1, labels, scaling);
             ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
             result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
         }
@@ -103,7 +110,7 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
 
         ch.Info(MessageSensitivity.None, $"TinyNet: trained {result.History.EpochCount} epochs; returned the parameters of epoch {result.History.BestEpoch}.");
         var features = (VectorDataViewType)trainData.Schema[_options.FeatureColumnName].Type;
-        return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, result.History), _options.FeatureColumnName, features);
+        return new TinyNetPredictionTransformer(new TinyNetModelParameters(network, result.History, train.Classes), _options.FeatureColumnName, features);
     }
 
     /// <summary>The input schema plus the score columns this trainer adds.</summary>
@@ -127,7 +134,21 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The label column '{_options.LabelColumnName}' is not in the input schema.");
         }
 
-        var scored = ScoreColumns.Add(new DataViewSchema.Builder().ToSchema(), _options.Head);
+        if (_options.Head == Head.MulticlassClassification && !inputSchema.First(c => c.Name == _options.LabelColumnName).IsKey)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Schema mismatch for label column '{_options.LabelColumnName}': multiclass classification needs a key type. " +
+                $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{_options.LabelColumnName}\").");
+        }
+
+        ClassLabels? classes = null;
+        if (_options.Head == Head.MulticlassClassification)
+        {
+            SchemaShape.Column label = inputSchema.First(c => c.Name == _options.LabelColumnName);
+            classes = ClassLabels.Placeholder(label.Annotations.FirstOrDefault(a => a.Name == "KeyValues") is { Name: not null } keyValues ? keyValues.ItemType : null);
+        }
+
+        var scored = ScoreColumns.Add(new DataViewSchema.Builder().ToSchema(), _options.Head, classes);
         var columns = inputSchema.ToDictionary(c => c.Name);
         foreach (SchemaShape.Column c in MLNetInternals.ShapeOf(scored))
         {
@@ -141,7 +162,7 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
     /// The trained network expressed on the standardised features and label this run trains on: the inverse of the folds
     /// applied after training (<see cref="FeatureScaling.UnfoldFrom"/>, <see cref="LabelScaling.UnfoldFrom"/>).
     /// </summary>
-    private Network StartingPoint(TinyNetModelParameters start, int columns, LabelScaling? labels, FeatureScaling? scaling)
+    private Network StartingPoint(TinyNetModelParameters start, int columns, int classCount, LabelScaling? labels, FeatureScaling? scaling)
     {
         if (start.Head != _options.Head)
         {
@@ -153,6 +174,13 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         {
             throw new ArgumentException(
                 $"modelParameters has D = {start.InputCount} inputs, but the feature column '{_options.FeatureColumnName}' has {columns} values; use the same featurisation as for the model.",
+                "modelParameters");
+        }
+
+        if (start.OutputCount != classCount)
+        {
+            throw new ArgumentException(
+                $"modelParameters has K = {start.OutputCount} classes, but the label column '{_options.LabelColumnName}' is a key over {classCount}; use the same MapValueToKey as for the model.",
                 "modelParameters");
         }
 
@@ -294,5 +322,64 @@ public sealed class TinyNetRegressionTrainer : TinyNetTrainerBase
         public bool StandardizeLabel { get; set; } = true;
 
         internal override Head Head => Head.Regression;
+    }
+}
+
+/// <summary>
+/// TinyNet for multiclass classification: a two-layer sigmoid network with a softmax output over the K classes trained on
+/// cross-entropy (docs/notes-multiclass.md). The label column must be a key type (use
+/// <c>mlContext.Transforms.Conversion.MapValueToKey</c>); K is its key count. Adds Score (the K class probabilities, slots
+/// named by the classes) and PredictedLabel (the key of the most probable class, with the label's key values, so
+/// <c>MapKeyToValue</c> turns it back into the original label).
+/// </summary>
+public sealed class TinyNetMulticlassTrainer : TinyNetTrainerBase
+{
+    internal TinyNetMulticlassTrainer(IHostEnvironment env, Options options)
+        : base(env, options)
+    {
+    }
+
+    /// <summary>
+    /// Settings of <see cref="TinyNetMulticlassTrainer"/>, with the multiclass defaults of <see cref="Defaults"/>. Without a
+    /// validation set, <c>Fit(train)</c> holds out 10% of the rows (stratified by class) and stops early on them.
+    /// </summary>
+    public sealed class Options : TinyNetTrainerOptions
+    {
+        /// <summary>Creates the options with the multiclass defaults.</summary>
+        public Options()
+            : base(Defaults.NumberOfHiddenUnits, Defaults.LearningRate, Defaults.NumberOfIterations, Defaults.BatchSize,
+                Defaults.L2Regularization, Defaults.ValidationFraction, Defaults.EarlyStoppingPatience)
+        {
+        }
+
+        /// <summary>
+        /// The multiclass defaults, written once: the Options initialise from them and the catalog's parameters default to
+        /// them. Chosen on the 11 multiclass sets of the project's shared data folder (docs/defaults.md, "Multiclass").
+        /// </summary>
+        public static class Defaults
+        {
+            /// <summary>H = 64 hidden units.</summary>
+            public const int NumberOfHiddenUnits = 64;
+
+            /// <summary>Adam's learning rate 0.003.</summary>
+            public const float LearningRate = 0.003f;
+
+            /// <summary>At most 300 epochs; early stopping on the held-out rows usually ends training sooner.</summary>
+            public const int NumberOfIterations = 300;
+
+            /// <summary>32 rows per step.</summary>
+            public const int BatchSize = 32;
+
+            /// <summary>λ = 1e-3.</summary>
+            public const float L2Regularization = 1e-3f;
+
+            /// <summary>Fit(train) holds out 10% of the rows (stratified by class) for early stopping.</summary>
+            public const float ValidationFraction = 0.1f;
+
+            /// <summary>Stop after 20 epochs without a better validation loss.</summary>
+            public const int EarlyStoppingPatience = 20;
+        }
+
+        internal override Head Head => Head.MulticlassClassification;
     }
 }

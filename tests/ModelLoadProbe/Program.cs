@@ -1,4 +1,5 @@
-// Loads a saved ML.NET model in a fresh process and prints the bits of every Score it gives on a CSV, one per line.
+// Loads a saved ML.NET model in a fresh process and prints the bits of every Score it gives on a CSV, one row per line
+// (multiclass: the K probabilities' bits and the PredictedClass column, when the pipeline maps the key back to text).
 //   ModelLoadProbe MODEL.zip DATA.csv [--no-register]
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -19,6 +20,23 @@ try
         Columns = [.. inputSchema.Select(c => new TextLoader.Column(c.Name, c.Type is TextDataViewType ? DataKind.String : DataKind.Single, c.Index))]
     });
     IDataView scored = model.Transform(loader.Load(args[1]));
+    if (scored.Schema["Score"].Type is VectorDataViewType)
+    {
+        // Multiclass: every class probability's bits, then the predicted class as the pipeline's MapKeyToValue gives it.
+        string[] classes = scored.Schema.GetColumnOrNull("PredictedClass") is { } c && c.Type is TextDataViewType
+            ? [.. scored.GetColumn<string>("PredictedClass")]
+            : [];
+        int row = 0;
+        foreach (float[] scores in scored.GetColumn<float[]>("Score"))
+        {
+            string bits = string.Join(' ', scores.Select(s => BitConverter.SingleToInt32Bits(s).ToString("X8")));
+            Console.WriteLine(classes.Length > 0 ? $"{bits} {classes[row]}" : bits);
+            row++;
+        }
+
+        return 0;
+    }
+
     foreach (float score in scored.GetColumn<float>("Score"))
     {
         Console.WriteLine(BitConverter.SingleToInt32Bits(score).ToString("X8"));

@@ -122,7 +122,7 @@ public sealed class SaveLoadTests : IDisposable
         return (path, [.. model.Transform(data).GetColumn<float>("Score")], model);
     }
 
-    private static (int Exit, string Stdout, string Stderr) RunProbe(params string[] args)
+    internal static (int Exit, string Stdout, string Stderr) RunProbe(params string[] args)
     {
         string probe = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "ModelLoadProbe", "bin",
             new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/', '\\')).Parent!.Name, "net10.0", "ModelLoadProbe.dll"));

@@ -1,0 +1,188 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace TinyNet.MLNet;
+
+/// <summary>
+/// The K classes of a multiclass model: the key values of the training label column (the values MapValueToKey mapped),
+/// carried into the model so that PredictedLabel has them and MapKeyToValue turns a prediction back into the original
+/// label; their text forms name the Score slots. Key values of type Text, Single, Double, Int32, UInt32 or Int64 are
+/// kept with their type; a label without key values (or of another type) gives slots named "0", "1", ….
+/// </summary>
+internal sealed class ClassLabels
+{
+    private enum Kind : byte
+    {
+        None = 0,
+        Text = 1,
+        Single = 2,
+        Double = 3,
+        Int32 = 4,
+        UInt32 = 5,
+        Int64 = 6,
+    }
+
+    private readonly Kind _kind;
+    private readonly string[] _text;       // Text kind
+    private readonly double[] _numbers;    // numeric kinds, exact for each of them (Int64 up to 2^53)
+
+    private ClassLabels(int count, Kind kind, string[] text, double[] numbers)
+    {
+        Count = count;
+        _kind = kind;
+        _text = text;
+        _numbers = numbers;
+    }
+
+    /// <summary>K.</summary>
+    public int Count { get; }
+
+    /// <summary>The class names as text, one per class (the key values, or "0", "1", … without them).</summary>
+    public IReadOnlyList<string> Names => _kind switch
+    {
+        Kind.None => [.. Enumerable.Range(0, Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        Kind.Text => _text,
+        _ => [.. _numbers.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))],
+    };
+
+    /// <summary>Whether the model carries key values for PredictedLabel.</summary>
+    public bool HasKeyValues => _kind != Kind.None;
+
+    /// <summary>The classes of a label column of key type with <paramref name="count"/> values.</summary>
+    public static ClassLabels Of(DataViewSchema.Column label, int count)
+    {
+        if (label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: var item, Size: var size } }
+            || size != count)
+        {
+            return new ClassLabels(count, Kind.None, [], []);
+        }
+
+        if (item is TextDataViewType)
+        {
+            VBuffer<ReadOnlyMemory<char>> values = default;
+            label.GetKeyValues(ref values);
+            return new ClassLabels(count, Kind.Text, [.. values.DenseValues().Select(v => v.ToString())], []);
+        }
+
+        Kind kind = item == NumberDataViewType.Single ? Kind.Single
+            : item == NumberDataViewType.Double ? Kind.Double
+            : item == NumberDataViewType.Int32 ? Kind.Int32
+            : item == NumberDataViewType.UInt32 ? Kind.UInt32
+            : item == NumberDataViewType.Int64 ? Kind.Int64
+            : Kind.None;
+        double[] numbers = kind switch
+        {
+            Kind.Single => Read<float>(label, v => v),
+            Kind.Double => Read<double>(label, v => v),
+            Kind.Int32 => Read<int>(label, v => v),
+            Kind.UInt32 => Read<uint>(label, v => v),
+            Kind.Int64 => Read<long>(label, v => v),
+            _ => [],
+        };
+        return new ClassLabels(count, kind, [], numbers);
+    }
+
+    /// <summary>
+    /// Stand-in classes for an estimator's output shape (K is not known before Fit): key values of the label's key-value
+    /// type <paramref name="keyValueType"/> (none when null), so that MapKeyToValue after the trainer checks out.
+    /// </summary>
+    public static ClassLabels Placeholder(DataViewType? keyValueType) => keyValueType switch
+    {
+        TextDataViewType => new(2, Kind.Text, ["", ""], []),
+        NumberDataViewType t when t == NumberDataViewType.Single => new(2, Kind.Single, [], [0, 0]),
+        NumberDataViewType t when t == NumberDataViewType.Double => new(2, Kind.Double, [], [0, 0]),
+        NumberDataViewType t when t == NumberDataViewType.Int32 => new(2, Kind.Int32, [], [0, 0]),
+        NumberDataViewType t when t == NumberDataViewType.UInt32 => new(2, Kind.UInt32, [], [0, 0]),
+        NumberDataViewType t when t == NumberDataViewType.Int64 => new(2, Kind.Int64, [], [0, 0]),
+        _ => Unnamed(2),
+    };
+
+    /// <summary>Classes with no key values (slots "0" … "K − 1").</summary>
+    public static ClassLabels Unnamed(int count) => new(count, Kind.None, [], []);
+
+    /// <summary>Adds the KeyValues annotation of PredictedLabel, in the training label's type.</summary>
+    public void AddKeyValues(DataViewSchema.Annotations.Builder builder)
+    {
+        switch (_kind)
+        {
+            case Kind.Text:
+                AddKeyValues(builder, TextDataViewType.Instance, Getter<ReadOnlyMemory<char>>([.. _text.Select(t => t.AsMemory())]));
+                break;
+            case Kind.Single:
+                AddKeyValues(builder, NumberDataViewType.Single, Getter<float>([.. _numbers.Select(v => (float)v)]));
+                break;
+            case Kind.Double:
+                AddKeyValues(builder, NumberDataViewType.Double, Getter<double>(_numbers));
+                break;
+            case Kind.Int32:
+                AddKeyValues(builder, NumberDataViewType.Int32, Getter<int>([.. _numbers.Select(v => (int)v)]));
+                break;
+            case Kind.UInt32:
+                AddKeyValues(builder, NumberDataViewType.UInt32, Getter<uint>([.. _numbers.Select(v => (uint)v)]));
+                break;
+            case Kind.Int64:
+                AddKeyValues(builder, NumberDataViewType.Int64, Getter<long>([.. _numbers.Select(v => (long)v)]));
+                break;
+        }
+    }
+
+    /// <summary>Adds the SlotNames annotation of Score: the class names as text.</summary>
+    public void AddSlotNames(DataViewSchema.Annotations.Builder builder)
+    {
+        ReadOnlyMemory<char>[] names = [.. Names.Select(n => n.AsMemory())];
+        builder.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, Count), Getter(names));
+    }
+
+    /// <summary>Writes K, the kind and the values.</summary>
+    public void Write(BinaryWriter w)
+    {
+        w.Write(Count);
+        w.Write((byte)_kind);
+        if (_kind == Kind.Text)
+        {
+            foreach (string t in _text)
+            {
+                w.Write(t);
+            }
+        }
+        else if (_kind != Kind.None)
+        {
+            foreach (double v in _numbers)
+            {
+                w.Write(v);
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote, for a model with K = <paramref name="count"/> outputs; a mismatch is damage.</summary>
+    public static ClassLabels Read(BinaryReader r, int count, Func<string, Exception> damaged)
+    {
+        int stored = r.ReadInt32();
+        if (stored != count)
+        {
+            throw damaged($"the class list holds {stored} classes but the network has K = {count} outputs");
+        }
+
+        var kind = (Kind)r.ReadByte();
+        if (!Enum.IsDefined(kind))
+        {
+            throw damaged($"the class labels' type tag is {(byte)kind}");
+        }
+
+        string[] text = kind == Kind.Text ? [.. Enumerable.Range(0, count).Select(_ => r.ReadString())] : [];
+        double[] numbers = kind is not (Kind.None or Kind.Text) ? [.. Enumerable.Range(0, count).Select(_ => r.ReadDouble())] : [];
+        return new ClassLabels(count, kind, text, numbers);
+    }
+
+    private void AddKeyValues<T>(DataViewSchema.Annotations.Builder builder, PrimitiveDataViewType type, ValueGetter<VBuffer<T>> getter) =>
+        builder.Add("KeyValues", new VectorDataViewType(type, Count), getter);
+
+    private static double[] Read<T>(DataViewSchema.Column label, Func<T, double> convert)
+    {
+        VBuffer<T> values = default;
+        label.GetKeyValues(ref values);
+        return [.. values.DenseValues().Select(convert)];
+    }
+
+    private static ValueGetter<VBuffer<T>> Getter<T>(T[] values) => (ref VBuffer<T> v) => v = new VBuffer<T>(values.Length, (T[])values.Clone());
+}
