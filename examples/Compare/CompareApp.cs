@@ -13,7 +13,7 @@ namespace TinyNet.Examples.Compare;
 /// Trains TinyNet beside ML.NET's built-in trainers on the same featurised data and prints one table per data set, then
 /// one summary table (data set × trainer). Protocol: numeric columns → ReplaceMissingValues (mean); text columns →
 /// OneHotEncoding; then the normaliser (default NormalizeMeanVariance, as the README's pipeline); five random 80/20 splits
-/// (seeds 0–4, stratified by label for binary tasks), metrics averaged over the splits. Every trainer runs with its
+/// (seeds 0–4, stratified by label for classification tasks), metrics averaged over the splits. Every trainer runs with its
 /// defaults and plain <c>Fit(train)</c>; TinyNet's seed is the split's number, so that its variants start alike.
 /// </summary>
 internal static class CompareApp
@@ -36,7 +36,7 @@ internal static class CompareApp
             var progress = new ProgressLine(output, interactive);
             var results = new List<TrainerResult>();
             output.WriteLine("Protocol: numeric → ReplaceMissingValues(mean); text → OneHotEncoding; then " + Featurizer.Describe(command.Normalizer) +
-                             $"; {Splits} random 80/20 splits (seeds 0–{Splits - 1}, stratified for binary), metrics averaged; every trainer with its defaults and Fit(train).");
+                             $"; {Splits} random 80/20 splits (seeds 0–{Splits - 1}, stratified for classification), metrics averaged; every trainer with its defaults and Fit(train).");
             foreach (TinyNetVariant variant in command.Variants)
             {
                 output.WriteLine($"{variant.Name}: {(variant.Settings.Count == 0 ? "TinyNet's defaults" : string.Join(", ", variant.Settings.Select(s => $"{s.Key}={s.Value}")))}");
@@ -104,15 +104,14 @@ internal static class CompareApp
             throw new UsageException($"{spec.Name}: no label column '{spec.Label}'. Columns: {string.Join(", ", table.Header)}.", exitCode: 1);
         }
 
-        string[] trainers = [.. (spec.Task == TaskKind.Binary ? CommandLine.BinaryTrainers : CommandLine.RegressionTrainers)
-            .Where(t => command.Trainers is null || command.Trainers.Contains(t))];
+        string[] trainers = [.. CommandLine.TrainersFor(spec.Task).Where(t => command.Trainers is null || command.Trainers.Contains(t))];
         if (trainers.Length == 0)
         {
             throw new UsageException($"{spec.Name}: none of the requested trainers applies to a {spec.Task.ToString().ToLowerInvariant()} task.", exitCode: 1);
         }
 
-        (bool[] positive, string? positiveValue) = LabelsOf(table, labelIndex, spec);
-        string augmented = SplitFile.Write(table, spec, positive);
+        (string[] strata, string? positiveValue) = LabelsOf(table, labelIndex, spec);
+        string augmented = SplitFile.Write(table, spec, strata);
         try
         {
             var ml = new MLContext(seed: 0);
@@ -164,8 +163,11 @@ internal static class CompareApp
         return cached;
     }
 
-    /// <summary>For binary tasks, which rows are positive and the positive label value; checks the label values first.</summary>
-    private static (bool[] Positive, string? Value) LabelsOf(CsvTable table, int labelIndex, DataSpec spec)
+    /// <summary>
+    /// The stratum of every row (binary: positive or not; multiclass: the class; regression: one stratum) and, for binary
+    /// tasks, the positive label value; checks the label values first.
+    /// </summary>
+    private static (string[] Strata, string? Value) LabelsOf(CsvTable table, int labelIndex, DataSpec spec)
     {
         string[] values = [.. table.Rows.Select(r => r[labelIndex])];
         if (values.Any(v => v.Length == 0))
@@ -180,10 +182,16 @@ internal static class CompareApp
                 throw new UsageException($"{spec.Name}: regression needs a numeric label, but '{spec.Label}' has values like '{values.First(v => !CsvTable.IsNumber(v))}'.", exitCode: 1);
             }
 
-            return (new bool[values.Length], null);
+            return ([.. values.Select(_ => "")], null);
         }
 
         string[] distinct = [.. values.Distinct().Order(StringComparer.Ordinal)];
+        if (spec.Task == TaskKind.Multiclass)
+        {
+            return distinct.Length >= 2 ? (values, null)
+                : throw new UsageException($"{spec.Name}: every row has the same class '{distinct[0]}'; classification needs at least two.", exitCode: 1);
+        }
+
         string positive = spec.Positive
             ?? (distinct.Length == 2 && distinct.Contains("1") ? "1" : distinct.Length == 2 && distinct.Contains("true", StringComparer.OrdinalIgnoreCase) ? distinct.First(d => d.Equals("true", StringComparison.OrdinalIgnoreCase))
             : throw new UsageException($"{spec.Name}: say which label value is the positive class with --positive (values: {string.Join(", ", distinct.Take(10))}).", exitCode: 1));
@@ -198,20 +206,20 @@ internal static class CompareApp
             throw new UsageException($"{spec.Name}: every row has the same class; binary classification needs both.", exitCode: 1);
         }
 
-        return (result, positive);
+        return ([.. result.Select(p => p ? "1" : "0")], positive);
     }
 }
 
 /// <summary>Writes the CSV again with split flags __test0..4 (stratified 80/20 per seed).</summary>
 internal static class SplitFile
 {
-    public static string Write(CsvTable table, DataSpec spec, bool[] positive)
+    public static string Write(CsvTable table, DataSpec spec, string[] strata)
     {
         int n = table.Rows.Count;
         var test = new bool[CompareApp.Splits][];
         for (int s = 0; s < CompareApp.Splits; s++)
         {
-            test[s] = Pick(Enumerable.Range(0, n), spec, positive, 0.2, seed: s, n);
+            test[s] = Pick(strata, 0.2, seed: s);
         }
 
         string path = Path.Combine(Path.GetTempPath(), $"tinynet-compare-{Guid.NewGuid():N}.csv");
@@ -243,7 +251,7 @@ internal static class SplitFile
         var columns = new List<TextLoader.Column>();
         for (int c = 0; c < table.Header.Length; c++)
         {
-            bool text = !table.IsNumeric[c] || (c == labelIndex && spec.Task == TaskKind.Binary);
+            bool text = !table.IsNumeric[c] || (c == labelIndex && spec.Task != TaskKind.Regression);
             columns.Add(new TextLoader.Column(table.Header[c], text ? DataKind.String : DataKind.Single, c));
         }
 
@@ -255,13 +263,12 @@ internal static class SplitFile
         return ml.Data.LoadFromTextFile(path, new TextLoader.Options { Separators = [','], HasHeader = true, AllowQuoting = true, Columns = [.. columns] });
     }
 
-    /// <summary>A seeded random fraction of <paramref name="rows"/>, stratified by class for binary tasks.</summary>
-    private static bool[] Pick(IEnumerable<int> rows, DataSpec spec, bool[] positive, double fraction, int seed, int n)
+    /// <summary>A seeded random fraction of the rows, stratified (the same fraction of each stratum: class, or all rows for regression).</summary>
+    private static bool[] Pick(string[] strata, double fraction, int seed)
     {
-        var picked = new bool[n];
+        var picked = new bool[strata.Length];
         var random = new Random(seed);
-        IEnumerable<IGrouping<bool, int>> groups = spec.Task == TaskKind.Binary ? rows.GroupBy(i => positive[i]) : rows.GroupBy(_ => false);
-        foreach (IGrouping<bool, int> group in groups.OrderBy(g => g.Key))
+        foreach (IGrouping<string, int> group in Enumerable.Range(0, strata.Length).GroupBy(i => strata[i]).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             int[] members = [.. group];
             random.Shuffle(members);
@@ -293,10 +300,16 @@ internal static class Featurizer
     {
         string[] numeric = [.. Enumerable.Range(0, table.Header.Length).Where(c => c != labelIndex && table.IsNumeric[c]).Select(c => table.Header[c])];
         string[] text = [.. Enumerable.Range(0, table.Header.Length).Where(c => c != labelIndex && !table.IsNumeric[c]).Select(c => table.Header[c])];
-        IEstimator<ITransformer> label = spec.Task == TaskKind.Binary
-            ? ml.Transforms.Conversion.MapValue("Label",
-                table.Rows.Select(r => r[labelIndex]).Distinct().Select(v => new KeyValuePair<string, bool>(v, v == positive)), spec.Label)
-            : ml.Transforms.CopyColumns("Label", spec.Label);
+        IEstimator<ITransformer> label = spec.Task switch
+        {
+            TaskKind.Binary => ml.Transforms.Conversion.MapValue("Label",
+                table.Rows.Select(r => r[labelIndex]).Distinct().Select(v => new KeyValuePair<string, bool>(v, v == positive)), spec.Label),
+            // Every class of the whole file, sorted, so that each split's key (and so each trainer's classes) is the same.
+            TaskKind.Multiclass => ml.Transforms.Conversion.MapValueToKey("Label", spec.Label, keyData: ml.Data.LoadFromEnumerable(
+                table.Rows.Select(r => r[labelIndex]).Distinct().Order(StringComparer.Ordinal).Select(v => new LabelValue { Value = v })),
+                keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue),
+            _ => ml.Transforms.CopyColumns("Label", spec.Label),
+        };
         IEstimator<ITransformer> pipeline = label;
         if (numeric.Length > 0)
         {
@@ -332,6 +345,13 @@ internal static class Featurizer
             _ => pipeline,
         };
     }
+}
+
+/// <summary>One class name, for the key data of MapValueToKey.</summary>
+internal sealed class LabelValue
+{
+    [ColumnName("Value")]
+    public string Value { get; set; } = "";
 }
 
 /// <summary>A live Spectre.Console status line (interactive terminals) or plain progress lines (redirected output).</summary>
@@ -434,7 +454,12 @@ internal static class Trainers
     private static TinyNetPredictionTransformer FitTinyNet(
         MLContext ml, DataSpec spec, TinyNetVariant variant, int split, IDataView train, IProgress<TrainingProgress> report, int? epochs)
     {
-        TinyNetTrainerOptions options = spec.Task == TaskKind.Binary ? new TinyNetBinaryTrainer.Options() : new TinyNetRegressionTrainer.Options();
+        TinyNetTrainerOptions options = spec.Task switch
+        {
+            TaskKind.Binary => new TinyNetBinaryTrainer.Options(),
+            TaskKind.Regression => new TinyNetRegressionTrainer.Options(),
+            _ => new TinyNetMulticlassTrainer.Options(),
+        };
         variant.ApplyTo(options);
         options.Seed = split;
         options.Progress = report;
@@ -446,6 +471,7 @@ internal static class Trainers
         return options switch
         {
             TinyNetBinaryTrainer.Options binary => ml.BinaryClassification.Trainers.TinyNet(binary).Fit(train),
+            TinyNetMulticlassTrainer.Options multiclass => ml.MulticlassClassification.Trainers.TinyNet(multiclass).Fit(train),
             _ => ml.Regression.Trainers.TinyNet((TinyNetRegressionTrainer.Options)options).Fit(train),
         };
     }
@@ -454,11 +480,16 @@ internal static class Trainers
     {
         var predictClock = Stopwatch.StartNew();
         IDataView scored = model.Transform(test);
-        float[] scores = [.. scored.GetColumn<float>("Score")];
-        double rowsPerSecond = scores.Length / Math.Max(predictClock.Elapsed.TotalSeconds, 1e-9);
+        int rowCount = spec.Task == TaskKind.Multiclass ? scored.GetColumn<float[]>("Score").Count() : scored.GetColumn<float>("Score").Count();
+        double rowsPerSecond = rowCount / Math.Max(predictClock.Elapsed.TotalSeconds, 1e-9);
 
         Dictionary<string, double> metrics;
-        if (spec.Task == TaskKind.Binary)
+        if (spec.Task == TaskKind.Multiclass)
+        {
+            MulticlassClassificationMetrics m = ml.MulticlassClassification.Evaluate(scored);
+            metrics = new() { ["microAccuracy"] = m.MicroAccuracy, ["macroAccuracy"] = m.MacroAccuracy, ["logLoss"] = m.LogLoss };
+        }
+        else if (spec.Task == TaskKind.Binary)
         {
             CalibratedBinaryClassificationMetrics m = ml.BinaryClassification.Evaluate(scored);
             metrics = new() { ["auc"] = m.AreaUnderRocCurve, ["accuracy"] = m.Accuracy, ["f1"] = m.F1Score, ["logLoss"] = m.LogLoss };
@@ -483,6 +514,10 @@ internal static class Trainers
         (TaskKind.Regression, "ogd") => ml.Regression.Trainers.OnlineGradientDescent(),
         (TaskKind.Regression, "fasttree") => ml.Regression.Trainers.FastTree(),
         (TaskKind.Regression, "lightgbm") => ml.Regression.Trainers.LightGbm(),
+        (TaskKind.Multiclass, "lbfgs") => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(),
+        (TaskKind.Multiclass, "sdca") => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(),
+        (TaskKind.Multiclass, "lightgbm") => ml.MulticlassClassification.Trainers.LightGbm(),
+        (TaskKind.Multiclass, "ova-fasttree") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree()),
         _ => throw new UsageException($"trainer '{name}' does not apply to {task} tasks.", exitCode: 1),
     };
 
@@ -510,15 +545,15 @@ internal static class Report
     }
 
     /// <summary>
-    /// One table per task: data set × trainer, the primary metric (AUC for binary, RMSE for regression; the best of a row
-    /// in bold), then the same for the mean training seconds.
+    /// One table per task: data set × trainer, the primary metric (AUC for binary, RMSE for regression, micro accuracy for
+    /// multiclass; the best of a row in bold), then the same for the mean training seconds.
     /// </summary>
     public static void PrintSummary(TextWriter output, List<TrainerResult> results)
     {
         foreach (IGrouping<string, TrainerResult> task in results.GroupBy(r => r.Task))
         {
-            bool binary = task.Key == "binary";
-            string metric = binary ? "auc" : "rmse";
+            bool binary = task.Key != "regression";   // higher is better
+            string metric = PrimaryMetric(task.Key);
             string[] trainers = [.. task.Select(r => r.Trainer).Distinct()];
             string[] sets = [.. task.Select(r => r.Dataset).Distinct()];
             foreach ((string title, Func<TrainerResult, double> value, string format, bool bold) in new (string, Func<TrainerResult, double>, string, bool)[]
@@ -543,8 +578,18 @@ internal static class Report
         }
     }
 
+    /// <summary>The headline metric of a task: AUC, RMSE or micro accuracy.</summary>
+    public static string PrimaryMetric(string task) => task switch
+    {
+        "binary" => "auc",
+        "regression" => "rmse",
+        _ => "microAccuracy",
+    };
+
     public static string Title(string key) => key switch
     {
+        "microAccuracy" => "micro accuracy",
+        "macroAccuracy" => "macro accuracy",
         "auc" => "AUC",
         "accuracy" => "accuracy",
         "f1" => "F1",

@@ -8,6 +8,7 @@ internal enum TaskKind
 {
     Binary,
     Regression,
+    Multiclass,
 }
 
 /// <summary>One data set to compare on.</summary>
@@ -61,7 +62,7 @@ internal sealed record TinyNetVariant(string Name, IReadOnlyList<KeyValuePair<st
             if (!key.Equals(TrainingLossStop, StringComparison.OrdinalIgnoreCase))
             {
                 // Check the name and value now, so that a typo fails before any training.
-                PropertyInfo property = Find(typeof(TinyNetRegressionTrainer.Options), key) ?? Find(typeof(TinyNetBinaryTrainer.Options), key)
+                PropertyInfo property = Find(typeof(TinyNetRegressionTrainer.Options), key) ?? Find(typeof(TinyNetBinaryTrainer.Options), key) ?? Find(typeof(TinyNetMulticlassTrainer.Options), key)
                     ?? throw new UsageException($"{where}: no TinyNet option '{key}'; options: {string.Join(", ", typeof(TinyNetRegressionTrainer.Options).GetProperties().Where(Settable).Select(p => p.Name))}, {TrainingLossStop}.");
                 _ = Convert(property, value, where);
             }
@@ -128,14 +129,14 @@ internal sealed record CommandLine(
     Normalizer Normalizer, IReadOnlyList<TinyNetVariant> Variants, IReadOnlyList<string> Skipped)
 {
     public const string Usage =
-        "usage: Compare [--data PATH --label COLUMN --task binary|regression [--positive VALUE] | --data-dir FOLDER [--manifest FILE]]\n" +
+        "usage: Compare [--data PATH --label COLUMN --task binary|regression|multiclass [--positive VALUE] | --data-dir FOLDER [--manifest FILE]]\n" +
         "               [--trainers tinynet,sdca,...] [--normalizer meanvar|meanvar-centred|minmax|robust|none]\n" +
         "               [--tinynet NAME=VALUE,...] [--variants FILE] [--json FILE] [--out FOLDER]\n" +
-        "  no --data or --data-dir: the bundled breast_cancer, credit_data, concrete, diabetes and shuttle data sets.\n" +
+        "  no --data or --data-dir: the bundled breast_cancer, credit_data, concrete, diabetes, shuttle, wine and penguins data sets.\n" +
         "  --data-dir: every data set its manifest lists (default FOLDER/manifest.csv; columns file,label,task,positive);\n" +
         "      examples/Compare/manifests/shared-data.csv lists the project's 31 shared data sets (docs/defaults.md).\n" +
-        "      Multiclass rows are skipped for now.\n" +
-        "  trainers: binary tinynet, sdca, lbfgs, fasttree, lightgbm; regression tinynet, sdca, ogd, fasttree, lightgbm.\n" +
+        "  trainers: binary tinynet, sdca, lbfgs, fasttree, lightgbm; regression tinynet, sdca, ogd, fasttree, lightgbm;\n" +
+        "      multiclass tinynet, lbfgs (LbfgsMaximumEntropy), sdca (SdcaMaximumEntropy), lightgbm, ova-fasttree (OneVersusAll(FastTree)).\n" +
         "  --normalizer: the featurisation's last step (default meanvar = NormalizeMeanVariance, which does not centre).\n" +
         "  --tinynet: TinyNet options to change from its defaults, by property name (for example NumberOfHiddenUnits=64).\n" +
         "  --variants: run several TinyNet configurations as rows 'tinynet:NAME'; one per line, 'NAME NAME=VALUE,...'\n" +
@@ -143,6 +144,14 @@ internal sealed record CommandLine(
 
     public static readonly string[] BinaryTrainers = ["tinynet", "sdca", "lbfgs", "fasttree", "lightgbm"];
     public static readonly string[] RegressionTrainers = ["tinynet", "sdca", "ogd", "fasttree", "lightgbm"];
+    public static readonly string[] MulticlassTrainers = ["tinynet", "lbfgs", "sdca", "lightgbm", "ova-fasttree"];
+
+    public static string[] TrainersFor(TaskKind task) => task switch
+    {
+        TaskKind.Binary => BinaryTrainers,
+        TaskKind.Regression => RegressionTrainers,
+        _ => MulticlassTrainers,
+    };
 
     private static readonly string[] Names =
         ["--data", "--label", "--task", "--positive", "--json", "--trainers", "--out", "--data-dir", "--manifest", "--normalizer", "--tinynet", "--variants"];
@@ -193,7 +202,7 @@ internal sealed record CommandLine(
             }
 
             string label = values.GetValueOrDefault("--label") ?? throw new UsageException($"--data needs --label COLUMN.\n{Usage}");
-            TaskKind task = ParseTask(values.GetValueOrDefault("--task"), "--task") ?? throw new UsageException($"--data needs --task binary or --task regression.\n{Usage}");
+            TaskKind task = ParseTask(values.GetValueOrDefault("--task"), "--task") ?? throw new UsageException($"--data needs --task binary, regression or multiclass.\n{Usage}");
             data.Add(new DataSpec(Path.GetFileNameWithoutExtension(path), path, label, task, values.GetValueOrDefault("--positive")));
         }
         else
@@ -215,12 +224,14 @@ internal sealed record CommandLine(
                 data.Add(new DataSpec("concrete", System.IO.Path.Combine(bundled, "concrete.csv"), "compressive_strength", TaskKind.Regression, null));
                 data.Add(new DataSpec("diabetes", System.IO.Path.Combine(bundled, "diabetes.csv"), "progression", TaskKind.Regression, null));
                 data.Add(new DataSpec("shuttle", System.IO.Path.Combine(bundled, "shuttle.csv"), "Class", TaskKind.Binary, "Rad.Flow"));
+                data.Add(new DataSpec("wine", System.IO.Path.Combine(bundled, "wine.csv"), "class", TaskKind.Multiclass, null));
+                data.Add(new DataSpec("penguins", System.IO.Path.Combine(bundled, "penguins.csv"), "species", TaskKind.Multiclass, null));
             }
         }
 
         if (trainers is not null)
         {
-            string[] known = [.. BinaryTrainers.Union(RegressionTrainers)];
+            string[] known = [.. BinaryTrainers.Union(RegressionTrainers).Union(MulticlassTrainers)];
             if (trainers.Count == 0 || trainers.FirstOrDefault(t => !known.Contains(t)) is { } unknown && unknown is not null)
             {
                 throw new UsageException($"--trainers: '{trainersText}' names an unknown trainer; choose from {string.Join(", ", known)}.");
@@ -256,8 +267,9 @@ internal sealed record CommandLine(
     {
         "binary" => TaskKind.Binary,
         "regression" => TaskKind.Regression,
+        "multiclass" => TaskKind.Multiclass,
         null => null,
-        var other => throw new UsageException($"{where} is '{other}'; it must be binary or regression."),
+        var other => throw new UsageException($"{where} is '{other}'; it must be binary, regression or multiclass."),
     };
 
     private static List<TinyNetVariant> ReadVariants(string file)
@@ -294,8 +306,7 @@ internal sealed record CommandLine(
 
 /// <summary>
 /// A folder's data sets: a CSV manifest with the header <c>file,label,task,positive</c>, one row per data set (task
-/// binary, regression or multiclass; positive only for binary). Multiclass rows are listed in <c>skipped</c> until
-/// TinyNet has a multiclass head.
+/// binary, regression or multiclass; positive only for binary).
 /// </summary>
 internal static class Manifest
 {
@@ -331,12 +342,6 @@ internal static class Manifest
             }
 
             string path = System.IO.Path.Combine(folder, fields[file]);
-            if (fields[task] == "multiclass")
-            {
-                skipped.Add($"{fields[file]} (multiclass)");
-                continue;
-            }
-
             TaskKind kind = CommandLine.ParseTask(fields[task], $"{where}: task")!.Value;
             if (!File.Exists(path))
             {
@@ -344,15 +349,15 @@ internal static class Manifest
             }
 
             string? positiveValue = positive >= 0 && fields[positive].Length > 0 ? fields[positive] : null;
-            if (kind == TaskKind.Regression && positiveValue is not null)
+            if (kind != TaskKind.Binary && positiveValue is not null)
             {
-                throw new UsageException($"{where}: a regression data set has no positive class; leave 'positive' empty.");
+                throw new UsageException($"{where}: a {fields[task]} data set has no positive class; leave 'positive' empty.");
             }
 
             specs.Add(new DataSpec(System.IO.Path.GetFileNameWithoutExtension(path), path, fields[label], kind, positiveValue));
         }
 
-        return specs.Count > 0 ? specs : throw new UsageException($"{manifest}: lists no binary or regression data set.");
+        return specs.Count > 0 ? specs : throw new UsageException($"{manifest}: lists no data set.");
     }
 }
 
