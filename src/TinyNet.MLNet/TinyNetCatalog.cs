@@ -87,7 +87,7 @@ public static class TinyNetCatalog
     /// <param name="exampleWeightColumnName">Optional Single sample weights.</param>
     /// <param name="numberOfHiddenUnits">H, the hidden units.</param>
     /// <param name="learningRate">The Adam learning rate.</param>
-    /// <param name="numberOfIterations">The most epochs (Fit(train) stops early on 10% of the rows it holds out).</param>
+    /// <param name="numberOfIterations">The number of epochs.</param>
     public static TinyNetMulticlassTrainer TinyNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string? exampleWeightColumnName = null,
         int numberOfHiddenUnits = TinyNetMulticlassTrainer.Options.Defaults.NumberOfHiddenUnits,
