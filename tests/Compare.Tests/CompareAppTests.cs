@@ -94,21 +94,29 @@ public sealed class CompareAppTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_with_a_manifest_gives_one_summary_table_and_skips_multiclass_sets()
+    public void A_folder_with_a_manifest_gives_one_summary_table_per_task()
     {
         string binary = WriteCsv(binary: true), regression = WriteCsv(binary: false);
+        string multiclass = Path.Combine(_folder, "small_multiclass.csv");
+        var rng = new Random(3);
+        File.WriteAllLines(multiclass, ["a,b,y", .. Enumerable.Range(0, 90).Select(i =>
+            FormattableString.Invariant($"{i % 3 + rng.NextDouble()},{rng.NextDouble()},{(i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "blue")}"))]);
         File.WriteAllText(Path.Combine(_folder, "manifest.csv"),
-            $"file,label,task,positive\n{Path.GetFileName(binary)},y,binary,yes\n{Path.GetFileName(regression)},y,regression,\niris.csv,class,multiclass,\n");
+            $"file,label,task,positive\n{Path.GetFileName(binary)},y,binary,yes\n{Path.GetFileName(regression)},y,regression,\nsmall_multiclass.csv,y,multiclass,\n");
         string json = Path.Combine(_folder, "dir.json");
         (int exit, string output, string error) = Run("--data-dir", _folder, "--trainers", "tinynet,sdca", "--json", json, "--out", _folder);
         Assert.True(exit == 0, error);
-        Assert.Contains("skipped: iris.csv (multiclass)", output);
         Assert.Contains("### Summary, binary: AUC (higher is better), mean of the splits", output);
         Assert.Contains("### Summary, regression: RMSE (lower is better), mean of the splits", output);
+        Assert.Contains("### Summary, multiclass: micro accuracy (higher is better), mean of the splits", output);
         Assert.Contains("| small_binary | ", output);
         Assert.Contains("| small_regression | ", output);
+        Assert.Contains("| trainer | micro accuracy | macro accuracy | log-loss | train s | predict rows/s |", output);
+        Assert.True(File.Exists(Path.Combine(_folder, "small_multiclass-microAccuracy.png")));
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
-        Assert.Equal(4, doc.RootElement.GetArrayLength());
+        Assert.Equal(6, doc.RootElement.GetArrayLength());
+        JsonElement tinyNet = doc.RootElement.EnumerateArray().Single(r => r.GetProperty("dataset").GetString() == "small_multiclass" && r.GetProperty("trainer").GetString() == "tinynet");
+        Assert.True(tinyNet.GetProperty("metrics").GetProperty("microAccuracy").GetDouble() > 0.9);
     }
 
     [Fact]
@@ -119,7 +127,7 @@ public sealed class CompareAppTests : IDisposable
         File.WriteAllText(manifest, $"file,label,task,positive\n{Path.GetFileName(csv)},y,ranking,\n");
         (int exit, _, string error) = Run("--data-dir", _folder, "--manifest", manifest);
         Assert.Equal(2, exit);
-        Assert.Contains("bad.csv, line 2: task is 'ranking'; it must be binary or regression", error);
+        Assert.Contains("bad.csv, line 2: task is 'ranking'; it must be binary, regression or multiclass", error);
 
         File.WriteAllText(manifest, "name,target\n");
         (exit, _, error) = Run("--data-dir", _folder, "--manifest", manifest);

@@ -6,7 +6,11 @@ namespace TinyNet.Examples.Compare.Tests;
 /// The defaults regression test of issue 12 (docs/defaults.md): TinyNet with its defaults, in the README's pipeline
 /// (default NormalizeMeanVariance), five splits, on six small real sets copied from the project's shared data sets. On every binary
 /// set its AUC is at least the better linear trainer's (L-BFGS, SDCA) − 0.005; on every regression set its RMSE is at
-/// most 1.02 × the better linear trainer's (SDCA, OGD). A change of a default that breaks a target fails here.
+/// most 1.02 × the better linear trainer's (SDCA, OGD); on three multiclass sets (issue 13) its micro accuracy is at least
+/// the better maximum-entropy trainer's (LbfgsMaximumEntropy, SdcaMaximumEntropy). The multiclass sets are the ones where
+/// the study's margin exceeds a test row per split (wine +0.028, glass +0.061, vehicle +0.090), so that the check is not at
+/// the mercy of one row's rounding at another SIMD width; the sets where TinyNet ties are reported in docs/defaults.md.
+/// A change of a default that breaks a target fails here.
 /// </summary>
 public sealed class DefaultsTests : IDisposable
 {
@@ -19,7 +23,8 @@ public sealed class DefaultsTests : IDisposable
         Dictionary<(string Set, string Trainer), Dictionary<string, double>> results = Run("--trainers", "tinynet,lbfgs,sdca,ogd");
         string[] binary = ["two_class_dat", "housevotes84", "attrition"];
         string[] regression = ["servo", "diabetes", "ozone"];
-        Assert.Equal(binary.Length + regression.Length, results.Keys.Select(k => k.Set).Distinct().Count());
+        string[] multiclass = ["wine", "glass", "vehicle"];
+        Assert.Equal(binary.Length + regression.Length + multiclass.Length, results.Keys.Select(k => k.Set).Distinct().Count());
         var misses = new List<string>();
         foreach (string set in binary)
         {
@@ -41,6 +46,16 @@ public sealed class DefaultsTests : IDisposable
             }
         }
 
+        foreach (string set in multiclass)
+        {
+            double tinyNet = results[(set, "tinynet")]["microAccuracy"];
+            double linear = Math.Max(results[(set, "lbfgs")]["microAccuracy"], results[(set, "sdca")]["microAccuracy"]);
+            if (tinyNet < linear)
+            {
+                misses.Add($"{set}: micro accuracy {tinyNet:F4} < best maximum-entropy {linear:F4}");
+            }
+        }
+
         Assert.True(misses.Count == 0, string.Join("\n", misses));
     }
 
@@ -48,15 +63,20 @@ public sealed class DefaultsTests : IDisposable
     public void Defaults_give_the_same_results_whatever_the_normaliser()
     {
         // TinyNet standardises its inputs itself: ML.NET's default NormalizeMeanVariance (no centring), the centred one,
-        // min-max and no normaliser give AUCs within 0.005 and RMSEs within 1% on every set.
+        // min-max and no normaliser give AUCs within 0.005, RMSEs within 1% and micro accuracies within 0.01 on every set.
         string[] normalisers = ["meanvar", "meanvar-centred", "minmax", "none"];
         var runs = normalisers.Select(n => Run("--trainers", "tinynet", "--normalizer", n)).ToList();
         var spread = new List<string>();
         foreach ((string set, _) in runs[0].Keys)
         {
-            bool binary = runs[0][(set, "tinynet")].ContainsKey("auc");
-            double[] values = [.. runs.Select(r => r[(set, "tinynet")][binary ? "auc" : "rmse"])];
-            bool same = binary ? values.Max() - values.Min() <= 0.005 : values.Max() <= 1.01 * values.Min();
+            string metric = runs[0][(set, "tinynet")].ContainsKey("auc") ? "auc" : runs[0][(set, "tinynet")].ContainsKey("rmse") ? "rmse" : "microAccuracy";
+            double[] values = [.. runs.Select(r => r[(set, "tinynet")][metric])];
+            bool same = metric switch
+            {
+                "auc" => values.Max() - values.Min() <= 0.005,
+                "rmse" => values.Max() <= 1.01 * values.Min(),
+                _ => values.Max() - values.Min() <= 0.01,
+            };
             if (!same)
             {
                 spread.Add($"{set}: {string.Join(", ", normalisers.Zip(values, (n, v) => $"{n} {v:G5}"))}");
