@@ -212,7 +212,7 @@ public class MulticlassFormulaTests
                 var reference = Gradients.For(network);
                 Backprop.Objective(network, [.. x.Select(v => (double)v)], [.. y.Select(v => (double)v)],
                     s?.Select(v => (double)v).ToArray() ?? [], options.L2Regularization, reference);
-                string what = $"D={d} H={h} K={k} N={n} seed={seed} width={Kernels.All[width].Width}";
+                string what = $"D={d} H={h} K={k} N={n} seed={seed} width={Kernels.All[width].Width} weighted={weighted} l2={l2} threads={options.Threads}";
                 AssertClose(reference.W1, fast.W1, $"{what}: w1");
                 AssertClose(reference.B1, fast.B1, $"{what}: b1");
                 AssertClose(reference.W2, fast.W2, $"{what}: W2");
