@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "--user-path")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--multiclass-path")
+{
+    MulticlassTiming.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--onnx-scoring")
 {
     OnnxScoring.Run();

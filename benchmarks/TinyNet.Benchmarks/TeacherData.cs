@@ -16,6 +16,30 @@ internal static partial class TeacherData
         return DataSet.FromRowMajor(x, d, y);
     }
 
+    /// <summary>
+    /// Multiclass rows: the same inputs and teacher output, cut at its K-quantiles into K classes of (nearly) equal size,
+    /// labels 0 … K − 1.
+    /// </summary>
+    public static (float[] X, float[] Y) GenerateClasses(int n, int d, int classCount, int seed)
+    {
+        (float[] x, float[] t) = Generate(n, d, Head.Regression, seed);
+        float[] sorted = [.. t.Order()];
+        float[] cuts = [.. Enumerable.Range(1, classCount - 1).Select(k => sorted[(int)((long)n * k / classCount)])];
+        var y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            int k = 0;
+            while (k < cuts.Length && t[i] >= cuts[k])
+            {
+                k++;
+            }
+
+            y[i] = k;
+        }
+
+        return (x, y);
+    }
+
     public static (float[] X, float[] Y) Generate(int n, int d, Head head, int seed)
     {
         var random = new Random(seed);

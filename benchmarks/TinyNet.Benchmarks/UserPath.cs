@@ -93,3 +93,46 @@ internal static class UserPathTiming
             $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} B={batch}: median {median:F4} s/epoch, min {perEpoch[0]:F4}, {4.0 * TeacherData.N * d * h / median / 1e9:F1} GFLOP/s"));
     }
 }
+
+/// <summary>
+/// The multiclass user path, one configuration per process, for benchmarks/compare-multiclass.sh (issue 13), beside the
+/// TorchSharp peer's softmax + CrossEntropyLoss: <c>--multiclass-path D H K B threads epochs repeats</c>. Trainer.Train
+/// with the softmax head, plain SGD, shuffled epochs, N = 100,000 teacher rows cut into K equal classes. Prints one line:
+/// "tinynet WIDTH threads=T D=.. H=.. K=.. B=..: median S s/epoch".
+/// </summary>
+internal static class MulticlassTiming
+{
+    public static TrainerOptions Options(int h, int batch, int epochs, int threads) => new()
+    {
+        Head = Head.MulticlassClassification, HiddenUnits = h, BatchSize = batch, Optimizer = Optimizer.Sgd, LearningRate = 1e-3,
+        Epochs = epochs, Shuffle = true, Threads = threads, Seed = 2,
+    };
+
+    public static void Run(string[] args)
+    {
+        int[] a = [.. args.Skip(1).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+        (int d, int h, int k, int batch, int threads, int epochs, int repeats) = (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        (float[] x, float[] y) = TeacherData.GenerateClasses(TeacherData.N, d, k, seed: 1);
+        DataSet data = DataSet.FromRowMajor(x, d, y);
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 3 || warmUp.Elapsed.TotalSeconds < 1; i++)
+        {
+            Trainer.Train(data, Options(h, batch, 1, threads));
+        }
+
+        var perEpoch = new List<double>();
+        TrainingResult? last = null;
+        for (int r = 0; r < repeats; r++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            last = Trainer.Train(data, Options(h, batch, epochs, threads));
+            perEpoch.Add(stopwatch.Elapsed.TotalSeconds / epochs);
+        }
+
+        perEpoch.Sort();
+        double median = perEpoch[perEpoch.Count / 2];
+        int used = UserPathTiming.StepThreads(d, h, batch, threads);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} K={k} B={batch}: median {median:F4} s/epoch, min {perEpoch[0]:F4}, loss after {epochs} epochs {last!.History.TrainingLoss[^1]:F4}"));
+    }
+}

@@ -32,7 +32,7 @@ internal sealed class FastEngine : IEngine
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
 
     private readonly Head _head;
-    private readonly int _k;
+    private readonly int _k, _kr;
     private readonly ParameterLayout _layout;
     private readonly Kernels _kernels;
     private readonly int _hp, _oB1, _oW2, _oB2;
@@ -63,6 +63,7 @@ internal sealed class FastEngine : IEngine
         _head = initial.Head;
         _k = initial.OutputCount;
         _layout = ParameterLayout.Of(initial);
+        _kr = _layout.Kr;
         Sizes.CheckArray((double)(ChunkRows + RowTile) * Math.Max(_layout.Dp, _layout.Hp), sizeof(float),
             $"The fast engine's row buffers for D = {initial.InputCount}, H = {initial.HiddenCount}", nameof(initial));
         _kernels = kernels;
@@ -87,7 +88,7 @@ internal sealed class FastEngine : IEngine
         {
             // Thread 0 takes whole batches when they are too small to split (ThreadsFor), so it holds a full chunk.
             int rows = RoundUp(Math.Min(ChunkRows, t == 0 ? batch : (batch + threads - 1) / threads), RowTile);
-            _contexts[t] = new Context(rows, _layout.Dp, _hp, _k, _layout.Count);
+            _contexts[t] = new Context(rows, _layout.Dp, _hp, _kr, _layout.Count);
         }
 
         _workers = new StepWorkers(threads, Job);
@@ -139,7 +140,7 @@ internal sealed class FastEngine : IEngine
         double dp = RoundUp(d, RowTile), hp = RoundUp(h, ParameterLayout.Lanes);
         double count = ParameterLayout.CountFor(d, h, k);
         double rows = Math.Min(ChunkRows, batch) + RowTile;
-        return 4.0 * ((4 + threads) * count + threads * rows * (dp + hp + k)) + 4.0 * batch;
+        return 4.0 * ((4 + threads) * count + threads * rows * (dp + (k == 1 ? hp + 1 : 2 * hp + k + 4))) + 4.0 * batch;
     }
 
     /// <summary>Σ sᵢ over <paramref name="rows"/>: their count without weights.</summary>
@@ -217,7 +218,7 @@ internal sealed class FastEngine : IEngine
                 float s = weights.IsEmpty ? 1f : weights[start + b];
                 for (int k = 0; k < _k; k++)
                 {
-                    z2[k] = context.Z2[b * _k + k];
+                    z2[k] = context.Z2[b * _kr + k];
                 }
 
                 sum += s * Losses.Loss(_head, labels[start + b], z2);
@@ -282,7 +283,7 @@ internal sealed class FastEngine : IEngine
         if (_l2 != 0)
         {
             AddL2(lo, hi, 0, _oB1);
-            AddL2(lo, hi, _oW2, _oW2 + _k * _hp);
+            AddL2(lo, hi, _oW2, _oW2 + _kr * _hp);
         }
 
         if (_updateInPhase2)
@@ -366,53 +367,66 @@ internal sealed class FastEngine : IEngine
         }
 
         grad[_oB2] += db2;
-        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad);
+        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad, c.Back, c.Zeros);
         return lossSum;
     }
 
     /// <summary>
     /// The multiclass output layer of a chunk, then the backward pass: per row a2 = softmax(z2) and ℓ = logsumexp(z2) − z2_y
     /// (with the max subtracted: nothing overflows, log never sees 0), and δ2 = s (a2 − y) / Σ s written over z2 (M3);
-    /// ∂J/∂b2 += Σ δ2. Returns Σ s ℓ.
+    /// ∂J/∂b2 += Σ δ2. The exponentials of the whole chunk run in one vectorised pass. Returns Σ s ℓ.
     /// </summary>
     private double MulticlassOutput(Context c, DataSet data, int start, int count, int rows, float invN, Span<float> grad)
     {
         ReadOnlySpan<float> labels = data.Labels.Span;
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
         Span<float> db2 = grad.Slice(_oB2, _k);
-        double lossSum = 0;
+        float[] z = c.Z2;
         for (int b = 0; b < count; b++)
         {
-            int row = _batchRows[start + b];
-            Span<float> z2 = c.Z2.AsSpan(b * _k, _k);
-            int y = (int)labels[row];
-            float s = weights.IsEmpty ? 1f : weights[row];
+            Span<float> z2 = z.AsSpan(b * _kr, _k);
             float m = z2[0];
             for (int k = 1; k < _k; k++)
             {
                 m = MathF.Max(m, z2[k]);
             }
 
-            float sum = 0, zy = z2[y] - m;
             for (int k = 0; k < _k; k++)
             {
-                float e = MathF.Exp(z2[k] - m);
-                z2[k] = e;
-                sum += e;
+                z2[k] -= m;                                                 // z2 − max z2 ≤ 0
             }
 
-            lossSum += s * Math.Max(Math.Log(sum) - zy, 0.0);            // ℓ = log Σ e^(z2ₖ − m) − (z2_y − m) ≥ 0
+            c.Logit[b] = z2[(int)labels[_batchRows[start + b]]];           // z2_y − m, kept for the loss
+        }
+
+        _kernels.Exp(z.AsSpan(0, rows * _kr));                              // e^(z2 − m), every row at once
+        double lossSum = 0;
+        for (int b = 0; b < count; b++)
+        {
+            int row = _batchRows[start + b];
+            Span<float> e = z.AsSpan(b * _kr, _k);
+            int y = (int)labels[row];
+            float s = weights.IsEmpty ? 1f : weights[row];
+            float sum = 0;
+            for (int k = 0; k < _k; k++)
+            {
+                sum += e[k];
+            }
+
+            lossSum += s * Math.Max(Math.Log(sum) - c.Logit[b], 0.0);       // ℓ = log Σ e^(z2ₖ − m) − (z2_y − m) ≥ 0
             float scale = s * invN / sum;
             for (int k = 0; k < _k; k++)
             {
-                float delta2 = z2[k] * scale - (k == y ? s * invN : 0f);    // δ2 = s (a2 − y) / Σ s
-                z2[k] = delta2;
+                float delta2 = e[k] * scale - (k == y ? s * invN : 0f);    // δ2 = s (a2 − y) / Σ s
+                e[k] = delta2;
                 db2[k] += delta2;                                           // ∂J/∂b2 = Σ δ2
             }
+
+            z.AsSpan(b * _kr + _k, _kr - _k).Clear();                       // the padding columns of Δ2 stay 0
         }
 
-        c.Z2.AsSpan(count * _k, (rows - count) * _k).Clear();               // padding rows contribute nothing
-        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad);
+        z.AsSpan(count * _kr, (rows - count) * _kr).Clear();                // padding rows contribute nothing
+        _kernels.Backward(_layout, _theta, c.X, c.A, z, rows, grad, c.Back, c.Zeros);
         return lossSum;
     }
 
@@ -461,13 +475,19 @@ internal sealed class FastEngine : IEngine
 
     private static int RoundUp(int value, int multiple) => ParameterLayout.RoundUp(value, multiple);
 
-    /// <summary>One thread's scratch: its rows of X, its activations (then Δ1), Z2 (K per row; then Δ2) and gradient buffer.</summary>
-    private sealed class Context(int rows, int dp, int hp, int k, int count)
+    /// <summary>
+    /// One thread's scratch: its rows of X, its activations (then Δ1), Z2 (Kr per row, the columns from K on always 0; then
+    /// Δ2) and gradient buffer; for K &gt; 1 also Back (W2ᵀ δ2 per row) and Hp zeros.
+    /// </summary>
+    private sealed class Context(int rows, int dp, int hp, int kr, int count)
     {
         public readonly int Rows = rows;
         public readonly float[] X = new float[rows * dp];
         public readonly float[] A = new float[rows * hp];
-        public readonly float[] Z2 = new float[rows * k];
+        public readonly float[] Z2 = new float[rows * kr];
+        public readonly float[] Back = kr == 1 ? [] : new float[rows * hp];
+        public readonly float[] Zeros = kr == 1 ? [] : new float[hp];
+        public readonly float[] Logit = kr == 1 ? [] : new float[rows];
         public readonly float[] Grad = new float[count];
         public double Loss;
     }

@@ -29,7 +29,7 @@ internal abstract class Kernels
 
     /// <summary>
     /// A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of X (a multiple of the row tile); Z2 = A w2ᵀ + b2, K
-    /// logits per row (row b's at z2[b·K …]).
+    /// logits per row (row b's at z2[b·Kr …]; Kr = 1 for one output).
     /// </summary>
     public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows);
 
@@ -40,10 +40,11 @@ internal abstract class Kernels
     public abstract void ForwardRow(ParameterLayout p, float[] theta, ReadOnlySpan<float> x, float[] a, Span<float> z2);
 
     /// <summary>
-    /// Given δ2 (K per row) in <paramref name="delta2"/>: ∂J/∂w2 += Δ2ᵀ A; Δ1 = Δ2 w2 ⊙ A ⊙ (1 − A) in place over A;
-    /// ∂J/∂b1 += Σ Δ1; ∂J/∂w1ᵀ += Xᵀ Δ1.
+    /// Given δ2 (row stride Kr; K = 1: one per row) in <paramref name="delta2"/>: ∂J/∂w2 += Δ2ᵀ A; Δ1 = Δ2 w2 ⊙ A ⊙ (1 − A)
+    /// in place over A; ∂J/∂b1 += Σ Δ1; ∂J/∂w1ᵀ += Xᵀ Δ1. For K &gt; 1, <paramref name="back"/> (rows × Hp) is scratch for
+    /// Δ2 w2 and <paramref name="zeros"/> (Hp zeros) its bias; unused for K = 1.
     /// </summary>
-    public abstract void Backward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] delta2, int rows, Span<float> grad);
+    public abstract void Backward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] delta2, int rows, Span<float> grad, float[] back, float[] zeros);
 
     /// <summary><paramref name="target"/>[start, start + count) += <paramref name="source"/>[start, start + count).</summary>
     public abstract void Add(float[] source, float[] target, int start, int count);
@@ -56,6 +57,9 @@ internal abstract class Kernels
 
     /// <summary>σ over <paramref name="z"/> in place (length a multiple of 16).</summary>
     public abstract void Sigmoid(Span<float> z);
+
+    /// <summary>e^z over <paramref name="z"/> in place (length a multiple of 16; z clamped to [−87, 88]): the softmax's exponentials.</summary>
+    public abstract void Exp(Span<float> z);
 }
 
 /// <summary>One optimiser step's constants: the rule, lr, μ of momentum, Adam's β's and bias corrections (as reciprocals).</summary>
@@ -83,44 +87,35 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // SIMD kernels: fully optimised from the first call, no tiering
     public override void Forward(ParameterLayout p, float[] theta, float[] xs, float[] activations, float[] z2, int rows)
     {
-        ref float x = ref MemoryMarshal.GetArrayDataReference(xs);
         ref float a = ref MemoryMarshal.GetArrayDataReference(activations);
-        ref float w1t = ref MemoryMarshal.GetArrayDataReference(theta);
-        ref float b1 = ref theta[p.OB1];
-        int dp = p.Dp, hp = p.Hp, w = S.Width;
-        // Hidden units outer, rows inner: a column block of w1ᵀ (Dp × 4 vectors) stays in L1 while every row tile passes
-        // over it, instead of streaming all of w1ᵀ from L2 once per row tile.
-        int h0 = 0;
-        for (; S.TileVectors == 2 && h0 + 2 * w <= hp; h0 += 2 * w)
-        {
-            for (int b0 = 0; b0 < rows; b0 += RowTile)
-            {
-                ForwardTile4x2(ref Unsafe.Add(ref x, b0 * dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * hp + h0), dp, hp);
-            }
-        }
-
-        for (; h0 + 4 * w <= hp; h0 += 4 * w)
-        {
-            for (int b0 = 0; b0 < rows; b0 += RowTile)
-            {
-                ForwardTile4x4(ref Unsafe.Add(ref x, b0 * dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * hp + h0), dp, hp);
-            }
-        }
-
-        for (; h0 < hp; h0 += w)
-        {
-            for (int b0 = 0; b0 < rows; b0 += RowTile)
-            {
-                ForwardTile4x1(ref Unsafe.Add(ref x, b0 * dp), ref Unsafe.Add(ref w1t, h0), ref Unsafe.Add(ref b1, h0), ref Unsafe.Add(ref a, b0 * hp + h0), dp, hp);
-            }
-        }
-
+        int hp = p.Hp, w = S.Width;
+        Product(ref MemoryMarshal.GetArrayDataReference(xs), p.Dp, ref MemoryMarshal.GetArrayDataReference(theta), ref theta[p.OB1], ref a, hp, rows);
         Sigmoid(activations.AsSpan(0, rows * hp));                  // a1 = σ(z1)
         ref float w2 = ref theta[p.OW2];
-        int kCount = p.K;
+        int kCount = p.K, kr = p.Kr;
         for (int b = 0; b < rows; b++)
         {
-            for (int k = 0; k < kCount; k++)
+            int k = 0;
+            // K outputs: four dot products at a time, four independent FMA chains (one chain is latency-bound).
+            for (; k + 4 <= kCount; k += 4)
+            {
+                TV s0 = S.Broadcast(0f), s1 = s0, s2 = s0, s3 = s0;
+                for (int h = 0; h < hp; h += w)
+                {
+                    TV a1 = S.Load(ref a, (nuint)(b * hp + h));
+                    s0 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)(k * hp + h)), s0);
+                    s1 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)((k + 1) * hp + h)), s1);
+                    s2 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)((k + 2) * hp + h)), s2);
+                    s3 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)((k + 3) * hp + h)), s3);
+                }
+
+                z2[b * kr + k] = S.Sum(s0) + theta[p.OB2 + k];        // z2 = w2 · a1 + b2 (M1)
+                z2[b * kr + k + 1] = S.Sum(s1) + theta[p.OB2 + k + 1];
+                z2[b * kr + k + 2] = S.Sum(s2) + theta[p.OB2 + k + 2];
+                z2[b * kr + k + 3] = S.Sum(s3) + theta[p.OB2 + k + 3];
+            }
+
+            for (; k < kCount; k++)
             {
                 TV sum = S.Broadcast(0f);
                 for (int h = 0; h < hp; h += w)
@@ -128,7 +123,44 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
                     sum = S.MultiplyAdd(S.Load(ref a, (nuint)(b * hp + h)), S.Load(ref w2, (nuint)(k * hp + h)), sum);
                 }
 
-                z2[b * kCount + k] = S.Sum(sum) + theta[p.OB2 + k];    // z2 = w2 · a1 + b2
+                z2[b * kr + k] = S.Sum(sum) + theta[p.OB2 + k];       // z2 = w2 · a1 + b2
+            }
+        }
+    }
+
+    /// <summary>
+    /// C = X W + bias for <paramref name="rows"/> rows (a multiple of the row tile): X is rows × <paramref name="dp"/>,
+    /// W is dp × <paramref name="hp"/>, C and the bias rows of hp; 4-row register tiles. The forward pass's z1 = X w1ᵀ + b1,
+    /// and the multiclass head's W2ᵀ δ2 for every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Product(ref float x, int dp, ref float weights, ref float bias, ref float c, int hp, int rows)
+    {
+        int w = S.Width;
+        // Hidden units outer, rows inner: a column block of W (dp × 4 vectors) stays in L1 while every row tile passes
+        // over it, instead of streaming all of W from L2 once per row tile.
+        int h0 = 0;
+        for (; S.TileVectors == 2 && h0 + 2 * w <= hp; h0 += 2 * w)
+        {
+            for (int b0 = 0; b0 < rows; b0 += RowTile)
+            {
+                ForwardTile4x2(ref Unsafe.Add(ref x, b0 * dp), ref Unsafe.Add(ref weights, h0), ref Unsafe.Add(ref bias, h0), ref Unsafe.Add(ref c, b0 * hp + h0), dp, hp);
+            }
+        }
+
+        for (; h0 + 4 * w <= hp; h0 += 4 * w)
+        {
+            for (int b0 = 0; b0 < rows; b0 += RowTile)
+            {
+                ForwardTile4x4(ref Unsafe.Add(ref x, b0 * dp), ref Unsafe.Add(ref weights, h0), ref Unsafe.Add(ref bias, h0), ref Unsafe.Add(ref c, b0 * hp + h0), dp, hp);
+            }
+        }
+
+        for (; h0 < hp; h0 += w)
+        {
+            for (int b0 = 0; b0 < rows; b0 += RowTile)
+            {
+                ForwardTile4x1(ref Unsafe.Add(ref x, b0 * dp), ref Unsafe.Add(ref weights, h0), ref Unsafe.Add(ref bias, h0), ref Unsafe.Add(ref c, b0 * hp + h0), dp, hp);
             }
         }
     }
@@ -188,53 +220,69 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Backward(ParameterLayout p, float[] theta, float[] x, float[] activations, float[] delta2s, int rows, Span<float> grad)
+    public override void Backward(ParameterLayout p, float[] theta, float[] x, float[] activations, float[] delta2s, int rows, Span<float> grad, float[] back, float[] zeros)
     {
         ref float a = ref MemoryMarshal.GetArrayDataReference(activations);
         ref float w2 = ref theta[p.OW2];
         ref float gw2 = ref grad[p.OW2];
         ref float gb1 = ref grad[p.OB1];
-        int hp = p.Hp, w = S.Width, kCount = p.K;
+        int hp = p.Hp, w = S.Width;
         TV one = S.Broadcast(1f);
-        for (int b = 0; b < rows; b++)
+        if (p.K == 1)
         {
-            ref float d2 = ref delta2s[b * kCount];
-            TV delta2 = S.Broadcast(d2);
-            for (int h = 0; h < hp; h += w)
+            for (int b = 0; b < rows; b++)
             {
-                nuint i = (nuint)(b * hp + h);
-                TV a1 = S.Load(ref a, i);
-                // ∂J/∂w2 = Σ δ2 a1 (P2, P5; M4 row k)
-                S.Store(S.MultiplyAdd(delta2, a1, S.Load(ref gw2, (nuint)h)), ref gw2, (nuint)h);
-                // (W2ᵀ δ2)ₕ = Σₖ δ2ₖ w2[k, h]; for K = 1 just δ2 w2 (P3, P6)
-                TV back = S.Multiply(delta2, S.Load(ref w2, (nuint)h));
-                for (int k = 1; k < kCount; k++)
+                TV delta2 = S.Broadcast(delta2s[b]);
+                for (int h = 0; h < hp; h += w)
                 {
-                    TV delta2k = S.Broadcast(Unsafe.Add(ref d2, k));
-                    nuint ik = (nuint)(k * hp + h);
-                    S.Store(S.MultiplyAdd(delta2k, a1, S.Load(ref gw2, ik)), ref gw2, ik);
-                    back = S.MultiplyAdd(delta2k, S.Load(ref w2, ik), back);
+                    nuint i = (nuint)(b * hp + h);
+                    TV a1 = S.Load(ref a, i);
+                    // ∂J/∂w2 = Σ δ2 a1 (P2, P5)
+                    S.Store(S.MultiplyAdd(delta2, a1, S.Load(ref gw2, (nuint)h)), ref gw2, (nuint)h);
+                    // δ1 = δ2 w2 ⊙ a1 ⊙ (1 − a1) (P3, P6)
+                    TV delta1 = S.Multiply(S.Multiply(S.Multiply(delta2, S.Load(ref w2, (nuint)h)), a1), S.Subtract(one, a1));
+                    S.Store(delta1, ref a, i);
+                    // ∂J/∂b1 = Σ δ1
+                    S.Store(S.Add(S.Load(ref gb1, (nuint)h), delta1), ref gb1, (nuint)h);
                 }
-
-                // δ1 = (W2ᵀ δ2) ⊙ a1 ⊙ (1 − a1) (P3, P6; M4)
-                TV delta1 = S.Multiply(S.Multiply(back, a1), S.Subtract(one, a1));
-                S.Store(delta1, ref a, i);
+            }
+        }
+        else
+        {
+            // K outputs (M4): Δ2 is rows × Kr (K padded to the row tile with zeros), W2 is Kr × Hp.
+            // ∂J/∂W2 = Σ δ2 a1ᵀ = Δ2ᵀ A: the register tiles of ∂J/∂w1, with Δ2 in the place of X.
+            WeightGradient(delta2s, p.Kr, activations, hp, rows, grad[p.OW2..]);
+            // W2ᵀ δ2 for every row, Back = Δ2 W2: the forward pass's register tiles, with a zero bias.
+            Product(ref MemoryMarshal.GetArrayDataReference(delta2s), p.Kr, ref w2, ref MemoryMarshal.GetArrayDataReference(zeros),
+                ref MemoryMarshal.GetArrayDataReference(back), hp, rows);
+            ref float backs = ref MemoryMarshal.GetArrayDataReference(back);
+            for (int i = 0; i < rows * hp; i += w)
+            {
+                TV a1 = S.Load(ref a, (nuint)i);
+                // δ1 = (W2ᵀ δ2) ⊙ a1 ⊙ (1 − a1) (M4)
+                TV delta1 = S.Multiply(S.Multiply(S.Load(ref backs, (nuint)i), a1), S.Subtract(one, a1));
+                S.Store(delta1, ref a, (nuint)i);
                 // ∂J/∂b1 = Σ δ1
-                S.Store(S.Add(S.Load(ref gb1, (nuint)h), delta1), ref gb1, (nuint)h);
+                nuint h = (nuint)(i % hp);
+                S.Store(S.Add(S.Load(ref gb1, h), delta1), ref gb1, h);
             }
         }
 
         // ∂J/∂w1 = Σ δ1 xᵀ (P3 with errata E5, P6), stored transposed: G[j, h] += Σ_b X[b, j] Δ1[b, h].
-        WeightGradient(p, x, activations, rows, grad);
+        WeightGradient(x, p.Dp, activations, hp, rows, grad);
     }
 
-    /// <summary>grad[w1ᵀ] += Xᵀ Δ1 over the first <paramref name="rows"/> rows (Δ1 is in A).</summary>
-    private static void WeightGradient(ParameterLayout p, float[] xs, float[] deltas, int rows, Span<float> grad)
+    /// <summary>
+    /// G += Xᵀ Δ over the first <paramref name="rows"/> rows: X is rows × <paramref name="dp"/> (a multiple of the row
+    /// tile), Δ rows × <paramref name="hp"/>, G dp × hp at the start of <paramref name="grad"/>. ∂J/∂w1ᵀ = Xᵀ Δ1 (Δ1 in A),
+    /// and the multiclass head's ∂J/∂W2 = Δ2ᵀ A.
+    /// </summary>
+    private static void WeightGradient(float[] xs, int dp, float[] deltas, int hp, int rows, Span<float> grad)
     {
         ref float x = ref MemoryMarshal.GetArrayDataReference(xs);
         ref float delta1 = ref MemoryMarshal.GetArrayDataReference(deltas);
         ref float g = ref MemoryMarshal.GetReference(grad);
-        int dp = p.Dp, hp = p.Hp, w = S.Width;
+        int w = S.Width;
         // Blocks of 64 rows × 4 vectors of Δ1 and 64 rows of X stay in L1 while all Dp/4 tiles of inputs pass over them;
         // the gradient tiles are loaded and stored once per block.
         for (int r0 = 0; r0 < rows; r0 += GradientRowBlock)
@@ -498,6 +546,18 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
         {
             TV x = S.Clamp(S.Negate(S.Load(ref r, i)), low, high);
             S.Store(S.Divide(one, S.Add(one, Exp(x))), ref r, i);
+        }
+    }
+
+    /// <summary>e^z in place, with the polynomial of <see cref="Sigmoid"/> (relative error &lt; 2e-7; z clamped to [−87, 88]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Exp(Span<float> z)
+    {
+        ref float r = ref MemoryMarshal.GetReference(z);
+        TV low = S.Broadcast(-87f), high = S.Broadcast(88f);
+        for (nuint i = 0; i < (nuint)z.Length; i += (nuint)S.Width)
+        {
+            S.Store(Exp(S.Clamp(S.Load(ref r, i), low, high)), ref r, i);
         }
     }
 

@@ -2,8 +2,9 @@ namespace TinyNet;
 
 /// <summary>
 /// Where the fast engine keeps each parameter: one flat float vector
-/// θ = [w1ᵀ (Dp × Hp) | b1 (Hp) | w2 (K × Hp) | b2 (Kp)], w1 stored transposed so that both big products run with whole
-/// vectors along the hidden units, and w2 one row of Hp per output. H and K are padded to multiples of 16 (one Vector512,
+/// θ = [w1ᵀ (Dp × Hp) | b1 (Hp) | w2 (Kr × Hp) | b2 (Kp)], w1 stored transposed so that both big products run with whole
+/// vectors along the hidden units, and w2 one row of Hp per output; for K &gt; 1 its rows are padded to Kr, a multiple of the
+/// row tile, so that the multiclass products run on the same register tiles. H and K are padded to multiples of 16 (one Vector512,
 /// and so a whole number of vectors of every narrower width) and D to a multiple of 4 (the register tile's rows); padding
 /// is held at zero. With K = 1 (regression, binary) this is [w1ᵀ | b1 | w2 | b2 (16)]. Gradients use the same layout. The
 /// one place that converts between this layout and the notes' (<see cref="Network"/>, <see cref="Gradients"/>).
@@ -26,7 +27,8 @@ internal sealed class ParameterLayout
         Hp = RoundUp(h, Lanes);
         OB1 = Dp * Hp;
         OW2 = OB1 + Hp;
-        OB2 = OW2 + k * Hp;
+        Kr = k == 1 ? 1 : RoundUp(k, RowTile);
+        OB2 = OW2 + Kr * Hp;
         Count = OB2 + RoundUp(k, Lanes);
     }
 
@@ -39,6 +41,9 @@ internal sealed class ParameterLayout
 
     /// <summary>K, the output units.</summary>
     public int K { get; }
+
+    /// <summary>The rows of w2 in θ, and the stride of the engine's δ2 rows: 1 for K = 1, else K padded to the row tile.</summary>
+    public int Kr { get; }
 
     /// <summary>D padded to a multiple of <see cref="RowTile"/>.</summary>
     public int Dp { get; }
@@ -93,7 +98,7 @@ internal sealed class ParameterLayout
 
     /// <summary>The length of θ for D inputs, H hidden units and K outputs, computed without overflow (before anything is allocated).</summary>
     public static double CountFor(int d, int h, int k = 1) =>
-        (double)RoundUp(d, RowTile) * RoundUp(h, Lanes) + (1.0 + k) * RoundUp(h, Lanes) + RoundUp(k, Lanes);
+        (double)RoundUp(d, RowTile) * RoundUp(h, Lanes) + (1.0 + (k == 1 ? 1 : RoundUp(k, RowTile))) * RoundUp(h, Lanes) + RoundUp(k, Lanes);
 
     public static int RoundUp(int value, int multiple) => (int)Math.Min(((long)value + multiple - 1) / multiple * multiple, int.MaxValue);
 

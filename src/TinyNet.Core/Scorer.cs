@@ -116,7 +116,7 @@ public sealed class Scorer
 
         _x ??= new float[(ChunkRows + ParameterLayout.RowTile) * dp];
         _batchA ??= new float[(ChunkRows + ParameterLayout.RowTile) * _layout.Hp];
-        _z2 ??= new float[(ChunkRows + ParameterLayout.RowTile) * k];
+        _z2 ??= new float[(ChunkRows + ParameterLayout.RowTile) * _layout.Kr];
         for (int start = 0; start < n; start += ChunkRows)
         {
             int count = Math.Min(ChunkRows, n - start);
@@ -126,7 +126,10 @@ public sealed class Scorer
             }
 
             _kernels.Forward(_layout, _theta, _x, _batchA, _z2, ParameterLayout.RoundUp(count, ParameterLayout.RowTile));
-            _z2.AsSpan(0, count * k).CopyTo(logits.Slice(start * k, count * k));
+            for (int b = 0; b < count; b++)
+            {
+                _z2.AsSpan(b * _layout.Kr, k).CopyTo(logits.Slice((start + b) * k, k));
+            }
         }
     }
 

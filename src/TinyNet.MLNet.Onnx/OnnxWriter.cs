@@ -13,7 +13,9 @@ internal static class OnnxWriter
 {
     // onnx.proto: TensorProto.DataType
     public const int Float = 1;
+    public const int Int64Type = 7;
     public const int Bool = 9;
+    public const int UInt32 = 12;
 
     // AttributeProto.AttributeType
     private const int AttributeInt = 2;
@@ -113,6 +115,33 @@ internal static class OnnxWriter
             }
 
             Int64(o, 2, Float);
+            String(o, 8, name);
+            Bytes(o, 9, raw);
+        });
+    }
+
+    /// <summary>TensorProto of int64: dims (1), data_type (2) = 7, name (8), raw_data (9, little-endian).</summary>
+    public static byte[] Int64Tensor(string name, long[] dims, ReadOnlySpan<long> values)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this exporter runs on little-endian machines only.");
+        }
+
+        var raw = new byte[values.Length * sizeof(long)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BitConverter.TryWriteBytes(raw.AsSpan(i * sizeof(long)), values[i]);
+        }
+
+        return Message(o =>
+        {
+            foreach (long d in dims)
+            {
+                Int64(o, 1, d);
+            }
+
+            Int64(o, 2, Int64Type);
             String(o, 8, name);
             Bytes(o, 9, raw);
         });

@@ -10,8 +10,9 @@ public static class TinyNetOnnxCatalog
     /// Writes <paramref name="model"/> (a pipeline ending in a TinyNet model, or a TinyNet model alone) to
     /// <paramref name="stream"/> as one ONNX model: the steps before TinyNet through ML.NET's own converter, TinyNet's
     /// network appended. The ONNX model takes the pipeline's raw input columns (those of <paramref name="inputData"/>) and
-    /// returns <c>Score</c>, and for binary classification <c>Probability</c> and <c>PredictedLabel</c>, named and meaning
-    /// as ML.NET's columns. Use this, not <c>mlContext.Model.ConvertToOnnx</c>: ML.NET's converter cannot see inside
+    /// returns <c>Score</c>, and for binary classification <c>Probability</c> and <c>PredictedLabel</c> (Boolean), for
+    /// multiclass <c>Score</c> as the K class probabilities and <c>PredictedLabel</c> as the key 1 … K (uint32), named and
+    /// meaning as ML.NET's columns. Use this, not <c>mlContext.Model.ConvertToOnnx</c>: ML.NET's converter cannot see inside
     /// third-party transformers and writes a graph without the network for any pipeline ending in TinyNet.
     /// </summary>
     /// <param name="catalog">The MLContext's model operations.</param>

@@ -19,7 +19,7 @@ namespace TinyNet.MLNet.Onnx;
 /// </summary>
 internal static class TinyNetOnnxExporter
 {
-    /// <summary>The opset of a graph TinyNet writes alone (no steps before it): Gemm, Sigmoid, Less and Not are all in it.</summary>
+    /// <summary>The opset of a graph TinyNet writes alone (no steps before it): Gemm, Sigmoid, Less, Not, Softmax, ArgMax, Add and Cast are all in it.</summary>
     public const long Opset = 13;
 
     /// <summary>The IR version of a graph TinyNet writes alone (ONNX 1.8); ONNX Runtime 1.31 reads IR versions 3 to 11.</summary>
@@ -147,25 +147,31 @@ internal static class TinyNetOnnxExporter
     private static IDataView? Source(IDataView view) =>
         view.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IDataTransform")?.GetProperty("Source")?.GetValue(view) as IDataView;
 
-    /// <summary>TinyNet's nodes, initializers and outputs, reading the tensor <paramref name="features"/> (N × D).</summary>
+    /// <summary>
+    /// TinyNet's nodes, initializers and outputs, reading the tensor <paramref name="features"/> (N × D). One output:
+    /// Gemm → Sigmoid → Gemm = Score (and for binary Sigmoid → Probability, Probability ≥ 0.5 → PredictedLabel).
+    /// Multiclass (K outputs): Gemm → Sigmoid → Gemm = z2 (N × K), Softmax → Score (the K probabilities, as ML.NET's
+    /// column), ArgMax + 1 → PredictedLabel (the key 1 … K, uint32 as ML.NET's key columns; the first on a tie, as ML.NET).
+    /// </summary>
     private static byte[] Graph(Network network, string features, string? name, IEnumerable<byte[]> inputs)
     {
-        int d = network.InputCount, h = network.HiddenCount;
-        bool binary = network.Head == Head.BinaryClassification;
+        int d = network.InputCount, h = network.HiddenCount, k = network.OutputCount;
+        bool binary = network.Head == Head.BinaryClassification, multiclass = network.Head == Head.MulticlassClassification;
+        string z2 = multiclass ? "tinynet.z2" : "Score";
         var nodes = new List<byte[]>
         {
             OnnxWriter.Node("Gemm", "tinynet.layer1", [features, "tinynet.w1", "tinynet.b1"], ["tinynet.z1"], ("transB", 1)),
             OnnxWriter.Node("Sigmoid", "tinynet.sigmoid1", ["tinynet.z1"], ["tinynet.a1"]),
-            OnnxWriter.Node("Gemm", "tinynet.layer2", ["tinynet.a1", "tinynet.w2", "tinynet.b2"], ["Score"], ("transB", 1)),
+            OnnxWriter.Node("Gemm", "tinynet.layer2", ["tinynet.a1", "tinynet.w2", "tinynet.b2"], [z2], ("transB", 1)),
         };
         var initializers = new List<byte[]>
         {
             OnnxWriter.FloatTensor("tinynet.w1", [h, d], network.W1),
             OnnxWriter.FloatTensor("tinynet.b1", [h], network.B1),
-            OnnxWriter.FloatTensor("tinynet.w2", [1, h], network.W2),
-            OnnxWriter.FloatTensor("tinynet.b2", [1], [network.B2[0]]),
+            OnnxWriter.FloatTensor("tinynet.w2", [k, h], network.W2),      // K × H, row-major: Network's layout
+            OnnxWriter.FloatTensor("tinynet.b2", [k], network.B2),
         };
-        var outputs = new List<byte[]> { OnnxWriter.TensorValue("Score", OnnxWriter.Float, [-1, 1]) };
+        var outputs = new List<byte[]> { OnnxWriter.TensorValue("Score", OnnxWriter.Float, [-1, k]) };
         if (binary)
         {
             nodes.Add(OnnxWriter.Node("Sigmoid", "tinynet.sigmoid2", ["Score"], ["Probability"]));
@@ -174,6 +180,15 @@ internal static class TinyNetOnnxExporter
             initializers.Add(OnnxWriter.FloatTensor("tinynet.half", [], [0.5]));
             outputs.Add(OnnxWriter.TensorValue("Probability", OnnxWriter.Float, [-1, 1]));
             outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.Bool, [-1, 1]));
+        }
+        else if (multiclass)
+        {
+            nodes.Add(OnnxWriter.Node("Softmax", "tinynet.softmax", [z2], ["Score"], ("axis", 1)));
+            nodes.Add(OnnxWriter.Node("ArgMax", "tinynet.argmax", [z2], ["tinynet.class"], ("axis", 1), ("keepdims", 1)));
+            nodes.Add(OnnxWriter.Node("Add", "tinynet.key", ["tinynet.class", "tinynet.one"], ["tinynet.key1"]));
+            nodes.Add(OnnxWriter.Node("Cast", "tinynet.predicted", ["tinynet.key1"], ["PredictedLabel"], ("to", OnnxWriter.UInt32)));
+            initializers.Add(OnnxWriter.Int64Tensor("tinynet.one", [], [1]));
+            outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.UInt32, [-1, 1]));
         }
 
         return OnnxWriter.Graph(name, nodes, initializers, inputs, outputs);

@@ -109,6 +109,32 @@ public class KernelsTests
             Assert.True(Math.Abs(a[i] - exact) <= 5e-7 * exact || exact < 1e-37, $"{width}: σ({z[i]}) = {a[i]:R}, exact {exact:R}");
         }
     }
+
+    /// <summary>The softmax's exponentials (the multiclass head takes e^(z − max z), so z ≤ 0): accurate, never NaN or ∞.</summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Every_width_has_an_accurate_exp_that_is_never_NaN_or_infinite(string width)
+    {
+        Kernels kernels = Kernels.All.Single(k => k.Width == width);
+        var z = new float[16 * 64];
+        for (int i = 0; i < z.Length; i++)
+        {
+            z[i] = -100f + 110f * i / (z.Length - 1);      // −100 … 10
+        }
+
+        z[0] = float.MinValue;
+        z[1] = -1000f;
+        z[2] = 0f;
+        var e = (float[])z.Clone();
+        kernels.Exp(e);
+        Assert.Equal(1f, e[2]);
+        for (int i = 0; i < z.Length; i++)
+        {
+            double exact = Math.Exp(z[i]);
+            Assert.True(float.IsFinite(e[i]) && e[i] > 0, $"{width}: exp({z[i]}) = {e[i]}");
+            Assert.True(Math.Abs(e[i] - exact) <= 5e-7 * exact || exact < 1e-37, $"{width}: exp({z[i]}) = {e[i]:R}, exact {exact:R}");
+        }
+    }
 }
 
 /// <summary>Issue 11: the reduction and the update split over the threads give the same bits as one thread doing them.</summary>

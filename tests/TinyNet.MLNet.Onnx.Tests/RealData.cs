@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 
 namespace TinyNet.MLNet.Onnx.Tests;
 
-/// <summary>breast_cancer, credit_data and concrete (linked from TinyNet.MLNet.Tests/data), loaded as a user would.</summary>
+/// <summary>breast_cancer, credit_data, concrete and iris (linked from TinyNet.MLNet.Tests/data), loaded as a user would.</summary>
 internal static class RealData
 {
     private static readonly Dictionary<string, string[]> TextColumns = new()
@@ -11,6 +11,7 @@ internal static class RealData
         ["breast_cancer"] = ["diagnosis"],
         ["credit_data"] = ["Status", "Home", "Marital", "Records", "Job"],
         ["concrete"] = [],
+        ["iris"] = ["class"],
     };
 
     public static IDataView Load(MLContext ml, string name)

@@ -110,6 +110,47 @@ public sealed class TinyNetOnnxExportTests(Xunit.Abstractions.ITestOutputHelper 
         }
     }
 
+    /// <summary>
+    /// Multiclass (issue 13): Softmax → Score, the K probabilities, and ArgMax + 1 → PredictedLabel, the key, against
+    /// ML.NET row by row on iris, for the whole pipeline and for TinyNet alone.
+    /// </summary>
+    [Fact]
+    public void A_multiclass_pipeline_scores_like_ML_NET_in_ONNX_Runtime()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = RealData.Load(ml, "iris");
+        IDataView data = ml.Transforms.Conversion.MapValueToKey("Label", "class").Fit(raw).Transform(raw);
+        var pipeline = ml.Transforms.Concatenate("Features", RealData.Numeric(raw, "class"))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+            .Append(ml.MulticlassClassification.Trainers.TinyNet(new TinyNetMulticlassTrainer.Options { NumberOfIterations = 30, Seed = 1 }));
+        TransformerChain<TinyNetPredictionTransformer> chain = pipeline.Fit(data);
+        ITransformer model = chain;
+        ITransformer featurizer = new TransformerChain<ITransformer>([.. chain.Take(chain.Count() - 1)]);
+        foreach ((string path, IDataView input) in new[]
+        {
+            (Export(ml, model, data, "iris"), data),
+            (ExportAlone(ml, chain.LastTransformer, featurizer.Transform(data)), featurizer.Transform(data)),
+        })
+        {
+            IDataView scored = model.Transform(data);
+            float[][] expected = [.. scored.GetColumn<float[]>("Score")];
+            uint[] expectedKeys = Column<uint>(ml, scored, "PredictedLabel");
+            using var session = new InferenceSession(path);
+            using var results = session.Run(Inputs(session, ml, input));
+            float[] score = [.. results.First(r => r.Name == "Score").AsTensor<float>()];
+            uint[] keys = [.. results.First(r => r.Name == "PredictedLabel").AsTensor<uint>()];
+            Assert.Equal(expected.Length * 3, score.Length);
+            Assert.Equal(expectedKeys, keys);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                for (int k = 0; k < 3; k++)
+                {
+                    Assert.True(Math.Abs(score[i * 3 + k] - expected[i][k]) <= ProbabilityTolerance, $"row {i}, class {k}: ONNX {score[i * 3 + k]}, ML.NET {expected[i][k]}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_pipeline_that_does_not_end_in_TinyNet_is_refused()
     {
@@ -180,6 +221,14 @@ public sealed class TinyNetOnnxExportTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string ExportAlone(MLContext ml, TinyNetPredictionTransformer tinyNet, IDataView features)
+    {
+        string path = Path.Combine(_folder, "alone-" + Guid.NewGuid().ToString("N") + ".onnx");
+        using FileStream f = File.Create(path);
+        ml.Model.ConvertToOnnxWithTinyNet(tinyNet, features, f);
+        return path;
+    }
 
     private string Export(MLContext ml, ITransformer model, IDataView data, string name)
     {
