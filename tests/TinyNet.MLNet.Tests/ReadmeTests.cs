@@ -41,6 +41,34 @@ public class ReadmeTests
     }
 }
 
+/// <summary>The README's multiclass pipeline, as written there.</summary>
+public class ReadmeMulticlassTests
+{
+    [Fact]
+    public void The_readme_multiclass_pipeline_runs()
+    {
+        var ml = new MLContext(seed: 0);
+        IDataView data = ml.Data.LoadFromTextFile<MulticlassTests.IrisRow>(RealData.PathOf("iris.csv"), separatorChar: ',', hasHeader: true);
+        var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 0);
+
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "class")               // the label must be a key
+            .Append(ml.Transforms.Concatenate("Features", "sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"))
+            .Append(ml.MulticlassClassification.Trainers.TinyNet())
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
+
+        ITransformer model = pipeline.Fit(split.TrainSet);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
+        Assert.True(metrics.MicroAccuracy >= 0.9, $"micro accuracy {metrics.MicroAccuracy}");
+        Assert.True(metrics.LogLoss < 0.3, $"log-loss {metrics.LogLoss}");
+        Assert.Equal(3, metrics.ConfusionMatrix.NumberOfClasses);
+
+        var engine = ml.Model.CreatePredictionEngine<MulticlassTests.IrisRow, MulticlassTests.IrisPrediction>(model);
+        MulticlassTests.IrisPrediction p = engine.Predict(new MulticlassTests.IrisRow { sepal_length_cm = 6.7f, sepal_width_cm = 3.0f, petal_length_cm = 5.8f, petal_width_cm = 2.2f });
+        Assert.Equal("virginica", p.PredictedClass);
+        Assert.Equal(1f, p.Score.Sum(), 1e-5f);
+    }
+}
+
 public sealed class CancerPrediction
 {
     public float Score { get; set; }
