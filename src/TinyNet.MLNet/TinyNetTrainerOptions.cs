@@ -3,12 +3,12 @@ using Microsoft.ML.SearchSpace;
 namespace TinyNet.MLNet;
 
 /// <summary>
-/// Settings shared by <see cref="TinyNetBinaryTrainer"/> and <see cref="TinyNetRegressionTrainer"/>. The tunable ones
+/// Settings shared by <see cref="TinyNetBinaryTrainer"/>, <see cref="TinyNetRegressionTrainer"/> and <see cref="TinyNetMulticlassTrainer"/>. The tunable ones
 /// carry ML.NET's search-space attributes (<see cref="RangeAttribute"/>, <see cref="ChoiceAttribute"/>) over the ranges
 /// the defaults study found sensible (docs/defaults.md), so an AutoML sweep can tune TinyNet. The defaults differ by
-/// task and are written once, in <see cref="TinyNetBinaryTrainer.Options.Defaults"/> and
-/// <see cref="TinyNetRegressionTrainer.Options.Defaults"/> (chosen over 20 real data sets; see
-/// docs/defaults.md). TinyNet standardises its features itself (<see cref="StandardizeFeatures"/>), so any normaliser
+/// task and are written once, in <see cref="TinyNetBinaryTrainer.Options.Defaults"/>,
+/// <see cref="TinyNetRegressionTrainer.Options.Defaults"/> and <see cref="TinyNetMulticlassTrainer.Options.Defaults"/>
+/// (chosen over 31 real data sets; see docs/defaults.md). TinyNet standardises its features itself (<see cref="StandardizeFeatures"/>), so any normaliser
 /// before it, or none, gives the same model.
 /// </summary>
 public abstract class TinyNetTrainerOptions
@@ -36,22 +36,22 @@ public abstract class TinyNetTrainerOptions
     /// <summary>An optional column of non-negative Single sample weights. Default null (all 1).</summary>
     public string? ExampleWeightColumnName { get; set; }
 
-    /// <summary>H, the number of sigmoid hidden units; at least 1. Default: the task's Defaults (32 binary, 16 regression).</summary>
+    /// <summary>H, the number of sigmoid hidden units; at least 1. Default: the task's Defaults (32 binary, 16 regression, 32 multiclass).</summary>
     [Range(8, 128, 32, true)]
     public int NumberOfHiddenUnits { get; set; }
 
-    /// <summary>The learning rate; finite and &gt; 0. Default: the task's Defaults (Adam 0.001 binary, 0.01 regression).</summary>
+    /// <summary>The learning rate; finite and &gt; 0. Default: the task's Defaults (Adam 0.001 binary, 0.01 regression, 0.01 multiclass).</summary>
     [Range(3e-4f, 3e-2f, 3e-3f, true)]
     public float LearningRate { get; set; }
 
     /// <summary>
     /// The number of epochs (passes over the data), or the most of them with early stopping; at least 1. Default: the
-    /// task's Defaults (at most 200 binary, 200 regression).
+    /// task's Defaults (at most 200 binary, 200 regression, 200 multiclass).
     /// </summary>
     [Range(20, 400, 200, true)]
     public int NumberOfIterations { get; set; }
 
-    /// <summary>Rows per gradient step; at least 1. Default: the task's Defaults (32 binary, 16 regression).</summary>
+    /// <summary>Rows per gradient step; at least 1. Default: the task's Defaults (32 for every task).</summary>
     [Range(16, 256, 32, true)]
     public int BatchSize { get; set; }
 
@@ -66,7 +66,7 @@ public abstract class TinyNetTrainerOptions
     /// <summary>The update rule: Sgd (the notes' rule), Momentum or Adam. Default Adam.</summary>
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
 
-    /// <summary>λ of the L2 penalty (λ/2)‖w‖² on the weights; ≥ 0. Default: the task's Defaults (1e-3 binary, 2e-3 regression).</summary>
+    /// <summary>λ of the L2 penalty (λ/2)‖w‖² on the weights; ≥ 0. Default: the task's Defaults (1e-3 binary, 2e-3 regression, 1e-3 multiclass).</summary>
     [Range(1e-5f, 1e-2f, 1e-3f, true)]
     public float L2Regularization { get; set; }
 
@@ -76,7 +76,7 @@ public abstract class TinyNetTrainerOptions
     /// <summary>
     /// With <c>Fit(train, validation)</c>: stop after this many epochs without improvement of the validation loss and keep
     /// the best epoch's model; 0 turns early stopping off. The same applies to the rows <see cref="ValidationFraction"/>
-    /// holds out. Default: the task's Defaults (20 binary, 10 regression).
+    /// holds out. Default: the task's Defaults (20 binary, 10 regression, 20 multiclass).
     /// </summary>
     [Range(5, 50, 10, true)]
     public int EarlyStoppingPatience { get; set; }
@@ -86,10 +86,10 @@ public abstract class TinyNetTrainerOptions
 
     /// <summary>
     /// With <c>Fit(train)</c> (no validation set): hold out this fraction of the training rows (seeded, stratified by class
-    /// for binary classification) as the validation set for early stopping, and return the best epoch's model, as
+    /// for classification) as the validation set for early stopping, and return the best epoch's model, as
     /// scikit-learn's MLP does with <c>early_stopping=True</c>. The held-out rows are not trained on. In [0, 1); 0 trains on
     /// every row for NumberOfIterations epochs. Ignored by <c>Fit(train, validation)</c>. Default: the task's Defaults
-    /// (0.1 binary, 0 regression).
+    /// (0.1 binary, 0 regression, 0 multiclass).
     /// </summary>
     [Choice(new object[] { 0f, 0.1f, 0.2f }, 0.1f)]
     public float ValidationFraction { get; set; }

@@ -20,7 +20,7 @@ public class SearchSpaceTests
         double min = Convert.ToDouble(range.ConstructorArguments[0].Value), max = Convert.ToDouble(range.ConstructorArguments[1].Value);
         double init = Convert.ToDouble(range.ConstructorArguments[2].Value);
         Assert.InRange(init, min, max);
-        foreach (TinyNetTrainerOptions options in new TinyNetTrainerOptions[] { new TinyNetBinaryTrainer.Options(), new TinyNetRegressionTrainer.Options() })
+        foreach (TinyNetTrainerOptions options in new TinyNetTrainerOptions[] { new TinyNetBinaryTrainer.Options(), new TinyNetRegressionTrainer.Options(), new TinyNetMulticlassTrainer.Options() })
         {
             Assert.InRange(Convert.ToDouble(property.GetValue(options)), min, max);
         }
@@ -34,6 +34,7 @@ public class SearchSpaceTests
         Assert.NotNull(choice);
         Assert.Contains(TinyNetBinaryTrainer.Options.Defaults.ValidationFraction, choice.Candidates.Select(Convert.ToSingle));
         Assert.Contains(TinyNetRegressionTrainer.Options.Defaults.ValidationFraction, choice.Candidates.Select(Convert.ToSingle));
+        Assert.Contains(TinyNetMulticlassTrainer.Options.Defaults.ValidationFraction, choice.Candidates.Select(Convert.ToSingle));
     }
 }
 
@@ -74,6 +75,7 @@ public class DefaultsTests
         {
             (new TinyNetBinaryTrainer.Options(), 32, 0.001f, 200, 1e-3f, 0.1f),
             (new TinyNetRegressionTrainer.Options(), 16, 0.01f, 200, 2e-3f, 0f),
+            (new TinyNetMulticlassTrainer.Options(), 32, 0.01f, 200, 1e-3f, 0f),
         })
         {
             Assert.Equal(h, options.NumberOfHiddenUnits);
@@ -92,6 +94,11 @@ public class DefaultsTests
         System.Reflection.ParameterInfo[] regression = SimpleOverload(typeof(RegressionCatalog.RegressionTrainers));
         Assert.Equal(TinyNetRegressionTrainer.Options.Defaults.NumberOfHiddenUnits, regression.Single(p => p.Name == "numberOfHiddenUnits").DefaultValue);
         Assert.Equal(TinyNetRegressionTrainer.Options.Defaults.LearningRate, regression.Single(p => p.Name == "learningRate").DefaultValue);
+        System.Reflection.ParameterInfo[] multiclass = SimpleOverload(typeof(MulticlassClassificationCatalog.MulticlassClassificationTrainers));
+        Assert.Equal(TinyNetMulticlassTrainer.Options.Defaults.NumberOfHiddenUnits, multiclass.Single(p => p.Name == "numberOfHiddenUnits").DefaultValue);
+        Assert.Equal(TinyNetMulticlassTrainer.Options.Defaults.LearningRate, multiclass.Single(p => p.Name == "learningRate").DefaultValue);
+        Assert.Equal(TinyNetMulticlassTrainer.Options.Defaults.NumberOfIterations, multiclass.Single(p => p.Name == "numberOfIterations").DefaultValue);
+        Assert.Equal(TinyNetMulticlassTrainer.Options.Defaults.EarlyStoppingPatience, new TinyNetMulticlassTrainer.Options().EarlyStoppingPatience);
     }
 
     /// <summary>The parameters of the catalog's simple TinyNet overload (not the Options one) for a task's trainers catalog.</summary>
