@@ -241,35 +241,20 @@ public sealed class Network
         return Activations.Output(Head, Logit(x));
     }
 
-    /// <summary>The K logits z2 of one row (any head; K = 1 gives the one logit), in double. Allocation-free.</summary>
+    /// <summary>The K logits z2 of one row (any head; K = 1 gives the one logit), in double. Allocation-free up to D, H = 1024.</summary>
     public void PredictLogits(ReadOnlySpan<float> x, Span<double> z2)
     {
         CheckInput(x.Length, nameof(x));
         CheckOutputs(z2.Length, nameof(z2));
+        Span<double> xd = InputCount <= 1024 ? stackalloc double[InputCount] : new double[InputCount];
+        Span<double> z1 = HiddenCount <= 1024 ? stackalloc double[HiddenCount] : new double[HiddenCount];
         Span<double> a1 = HiddenCount <= 1024 ? stackalloc double[HiddenCount] : new double[HiddenCount];
-        for (int h = 0; h < HiddenCount; h++)
+        for (int j = 0; j < xd.Length; j++)
         {
-            ReadOnlySpan<double> w1Row = W1.AsSpan(h * InputCount, InputCount);
-            double z1 = B1[h];
-            for (int j = 0; j < InputCount; j++)
-            {
-                z1 += w1Row[j] * x[j];
-            }
-
-            a1[h] = Activations.Sigmoid(z1);
+            xd[j] = x[j];
         }
 
-        for (int k = 0; k < OutputCount; k++)
-        {
-            ReadOnlySpan<double> w2Row = W2.AsSpan(k * HiddenCount, HiddenCount);
-            double sum = B2[k];
-            for (int h = 0; h < HiddenCount; h++)
-            {
-                sum += w2Row[h] * a1[h];
-            }
-
-            z2[k] = sum;
-        }
+        Forward(xd, z1, a1, z2);
     }
 
     /// <summary>

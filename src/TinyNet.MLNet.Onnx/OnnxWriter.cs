@@ -96,44 +96,34 @@ internal static class OnnxWriter
     /// <summary>TensorProto of float32: dims (1), data_type (2), name (8), raw_data (9, little-endian).</summary>
     public static byte[] FloatTensor(string name, long[] dims, ReadOnlySpan<double> values)
     {
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this exporter runs on little-endian machines only.");
-        }
-
         var raw = new byte[values.Length * sizeof(float)];
         for (int i = 0; i < values.Length; i++)
         {
             BitConverter.TryWriteBytes(raw.AsSpan(i * sizeof(float)), (float)values[i]);
         }
 
-        return Message(o =>
-        {
-            foreach (long d in dims)
-            {
-                Int64(o, 1, d);
-            }
-
-            Int64(o, 2, Float);
-            String(o, 8, name);
-            Bytes(o, 9, raw);
-        });
+        return Tensor(name, dims, Float, raw);
     }
 
     /// <summary>TensorProto of int64: dims (1), data_type (2) = 7, name (8), raw_data (9, little-endian).</summary>
     public static byte[] Int64Tensor(string name, long[] dims, ReadOnlySpan<long> values)
     {
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this exporter runs on little-endian machines only.");
-        }
-
         var raw = new byte[values.Length * sizeof(long)];
         for (int i = 0; i < values.Length; i++)
         {
             BitConverter.TryWriteBytes(raw.AsSpan(i * sizeof(long)), values[i]);
         }
 
+        return Tensor(name, dims, Int64Type, raw);
+    }
+
+    private static byte[] Tensor(string name, long[] dims, int elementType, byte[] raw)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this exporter runs on little-endian machines only.");
+        }
+
         return Message(o =>
         {
             foreach (long d in dims)
@@ -141,7 +131,7 @@ internal static class OnnxWriter
                 Int64(o, 1, d);
             }
 
-            Int64(o, 2, Int64Type);
+            Int64(o, 2, elementType);
             String(o, 8, name);
             Bytes(o, 9, raw);
         });
