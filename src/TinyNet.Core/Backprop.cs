@@ -2,7 +2,7 @@ namespace TinyNet;
 
 /// <summary>
 /// The boxed formulas of the notes, one method each, in double precision; the oracle for the fast engine and
-/// the subject of tests/GradientChecks. Per sample, for both heads (errata E8, E9):
+/// the subject of tests/GradientChecks. Per sample, for the two one-output heads (errata E8, E9):
 /// <code>
 /// δ2     = a2 − y                         (P2, P6)
 /// ∂L/∂w2 = δ2 a1                          (P2 box 1, P5 box)
@@ -25,7 +25,7 @@ namespace TinyNet;
 public static class Backprop
 {
     /// <summary>
-    /// The output error δ2 = ∂ℓ/∂z2 = a2 − y (P2 and P6). The same for both heads because identity + ½ squared
+    /// The output error δ2 = ∂ℓ/∂z2 = a2 − y (P2 and P6) of a one-output head. The same for both because identity + ½ squared
     /// error and sigmoid + log-loss are matched pairs: for the sigmoid, the a2(1 − a2) of ∂a2/∂z2 cancels the
     /// denominator of ∂ℓ/∂a2 = (a2 − y) / (a2(1 − a2)) (P5–P6; errata E3, E9).
     /// </summary>

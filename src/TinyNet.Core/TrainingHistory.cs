@@ -9,7 +9,8 @@ public readonly record struct TrainingProgress(int Epoch, double TrainingLoss, d
 
 /// <summary>
 /// What happened while training. Losses are per-sample means without the L2 penalty: ½ (y − a2)² for
-/// regression (so the MSE is twice the loss), log-loss for binary classification.
+/// regression (so the MSE is twice the loss), log-loss for binary classification, cross-entropy (natural log) for
+/// multiclass.
 /// </summary>
 public sealed class TrainingHistory
 {

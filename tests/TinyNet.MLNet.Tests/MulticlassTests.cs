@@ -173,6 +173,79 @@ public sealed class MulticlassTests : IDisposable
         Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    /// <summary>
+    /// A multiclass payload (format 2) tampered with as a deliberate tamperer would (the checksum recomputed): K, the class
+    /// list's count and type tag set to impossible values are refused naming the field; a byte flipped without the
+    /// checksum is refused as corrupted. Never a model with different scores.
+    /// </summary>
+    [Theory]
+    [InlineData("K", int.MinValue, "its shape is impossible")]
+    [InlineData("K", 1, "its shape is impossible")]
+    [InlineData("K", 2, "damaged")]
+    [InlineData("K", 4, "damaged")]
+    [InlineData("K", int.MaxValue, "its shape is impossible")]
+    [InlineData("class count", 4, "the class list holds 4 classes but the network has K = 3")]
+    [InlineData("class tag", 99, "the class labels' type tag is 99")]
+    [InlineData("format", 1, "its shape is impossible for a payload of")]
+    public void A_tampered_multiclass_payload_is_refused_naming_the_field(string field, int value, string message)
+    {
+        var ml = new MLContext(seed: 13);
+        IDataView data = Iris(ml);
+        ITransformer model = Pipeline(ml, ml.MulticlassClassification.Trainers.TinyNet(numberOfIterations: 3)).Fit(data);
+        string path = Path.Combine(_folder, $"{field}-{value}.zip");
+        ml.Model.Save(model, data.Schema, path);
+        SaveLoadTests.EditTinyNetEntry(path, bytes =>
+        {
+            int at = SaveLoadTests.IndexOfMagic(bytes);
+            int length = BitConverter.ToInt32(bytes, at + 8);
+            Span<byte> payload = bytes.AsSpan(at + 12, length);
+            // Payload: head, D, H, K (int32 each), w1, b1, w2, b2 (doubles), the feature name, the class count and tag.
+            const int d = 4, k = 3;
+            int h = TinyNetMulticlassTrainer.Options.Defaults.NumberOfHiddenUnits;
+            int classes = 16 + 8 * (d * h + h + k * h + k) + 1 + "Features".Length;
+            switch (field)
+            {
+                case "K": BitConverter.TryWriteBytes(payload[12..], value); break;
+                case "class count": BitConverter.TryWriteBytes(payload[classes..], value); break;
+                case "class tag": payload[classes + 4] = (byte)value; break;
+                default: BitConverter.TryWriteBytes(bytes.AsSpan(at + 4), value); break;   // the format version
+            }
+
+            ulong hash = 14695981039346656037UL;                                          // FNV-1a, as the writer
+            foreach (byte b in payload)
+            {
+                hash = (hash ^ b) * 1099511628211UL;
+            }
+
+            BitConverter.TryWriteBytes(bytes.AsSpan(at + 12 + length), hash);
+        });
+        Exception e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.IsType<InvalidDataException>(e.GetBaseException());
+        Assert.Contains(message, e.GetBaseException().Message);
+    }
+
+    [Fact]
+    public void A_byte_flipped_in_a_multiclass_payload_is_caught_by_the_checksum()
+    {
+        var ml = new MLContext(seed: 14);
+        IDataView data = Iris(ml);
+        ITransformer model = Pipeline(ml, ml.MulticlassClassification.Trainers.TinyNet(numberOfIterations: 3)).Fit(data);
+        var random = new Random(3);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            string path = Path.Combine(_folder, $"flip-{trial}.zip");
+            ml.Model.Save(model, data.Schema, path);
+            SaveLoadTests.EditTinyNetEntry(path, bytes =>
+            {
+                int at = SaveLoadTests.IndexOfMagic(bytes);
+                int length = BitConverter.ToInt32(bytes, at + 8);
+                bytes[at + 12 + random.Next(length)] ^= (byte)random.Next(1, 256);
+            });
+            Exception e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
+            Assert.Contains("checksum does not match", e.GetBaseException().Message);
+        }
+    }
+
     [Fact]
     public void Numeric_key_values_come_back_with_their_type()
     {

@@ -142,7 +142,7 @@ public sealed class SaveLoadTests : IDisposable
     }
 
     /// <summary>Rewrites the zip entry holding the TinyNet payload (found by its "TNET" marker).</summary>
-    private static void EditTinyNetEntry(string path, Action<byte[]> edit)
+    internal static void EditTinyNetEntry(string path, Action<byte[]> edit)
     {
         using ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Update);
         foreach (ZipArchiveEntry entry in zip.Entries.ToList())
@@ -172,7 +172,7 @@ public sealed class SaveLoadTests : IDisposable
         Assert.Fail("no TinyNet payload found in the model file");
     }
 
-    private static int IndexOfMagic(byte[] bytes) => bytes.AsSpan().IndexOf("TNET"u8);   // 0x54454E54, little-endian
+    internal static int IndexOfMagic(byte[] bytes) => bytes.AsSpan().IndexOf("TNET"u8);   // 0x54454E54, little-endian
 
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
 }
