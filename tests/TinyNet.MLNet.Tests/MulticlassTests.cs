@@ -306,6 +306,31 @@ public sealed class MulticlassTests : IDisposable
         Assert.Equal(3, ml.MulticlassClassification.Trainers.TinyNet(options).Fit(keyed).Model.OutputCount);
     }
 
+    public sealed class KeyRow
+    {
+        [KeyType(3)]
+        public uint Key { get; set; }
+
+        [VectorType(2)]
+        public float[] X { get; set; } = [];
+    }
+
+    /// <summary>
+    /// A class value beyond the key type: ML.NET's LoadFromEnumerable reads a [KeyType(3)] property's 0, 1, 2 as keys 1 … 3
+    /// and anything else as the missing key 0, so it reaches TinyNet as a missing label, named by its row. (TinyNet also
+    /// refuses a raw key above the count, which ML.NET's own views do not produce.)
+    /// </summary>
+    [Fact]
+    public void A_class_value_beyond_the_key_type_names_the_row()
+    {
+        var ml = new MLContext(seed: 15);
+        IDataView data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 12).Select(i => new KeyRow { Key = i == 9 ? 5u : (uint)(i % 3), X = [i % 3, 1] }));
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.TinyNet("Key", "X").Fit(data));
+        Assert.Contains("row 9 has a missing label (key 0", e.Message);
+        var options = new TinyNetMulticlassTrainer.Options { LabelColumnName = "Key", FeatureColumnName = "X", SkipRowsWithMissingValues = true, NumberOfIterations = 3 };
+        Assert.Equal(3, ml.MulticlassClassification.Trainers.TinyNet(options).Fit(data).Model.OutputCount);
+    }
+
     [Fact]
     public void A_class_absent_from_the_training_rows_still_gets_an_output()
     {
