@@ -318,6 +318,21 @@ internal sealed class FastEngine : IEngine
     {
         Span<float> grad = c.Grad;
         grad.Clear();
+        if (_k > 1)
+        {
+            // The logits as a tiled product Z2 = A W2ᵀ + b2: this step's W2 transposed (Hp × Kz) and b2 padded to Kz.
+            int kz = c.B2p.Length;
+            for (int k = 0; k < _k; k++)
+            {
+                for (int h = 0; h < _hp; h++)
+                {
+                    c.W2t[h * kz + k] = _theta[_oW2 + k * _hp + h];
+                }
+
+                c.B2p[k] = _theta[_oB2 + k];
+            }
+        }
+
         double lossSum = 0;
         int capacity = c.Rows;
         for (int chunk = start; chunk < start + count; chunk += capacity)
@@ -338,11 +353,20 @@ internal sealed class FastEngine : IEngine
     private double Chunk(Context c, DataSet data, int start, int count, float invN, Span<float> grad)
     {
         int rows = Gather(c, data, _batchRows, start, count);
-        _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
         if (_head == Head.MulticlassClassification)
         {
+            _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows, logits: false);
+            int kz = c.B2p.Length;
+            _kernels.Product(c.A, _hp, c.W2t, c.B2p, c.Zk, kz, rows);             // z2 = W2 a1 + b2 (M1), every row at once
+            for (int b = 0; b < count; b++)
+            {
+                c.Zk.AsSpan(b * kz, _k).CopyTo(c.Z2.AsSpan(b * _kr, _k));
+            }
+
             return MulticlassOutput(c, data, start, count, rows, invN, grad);
         }
+
+        _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
 
         ReadOnlySpan<float> labels = data.Labels.Span;
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
@@ -488,6 +512,9 @@ internal sealed class FastEngine : IEngine
         public readonly float[] Back = kr == 1 ? [] : new float[rows * hp];
         public readonly float[] Zeros = kr == 1 ? [] : new float[hp];
         public readonly float[] Logit = kr == 1 ? [] : new float[rows];
+        public readonly float[] W2t = kr == 1 ? [] : new float[hp * ParameterLayout.RoundUp(kr, ParameterLayout.Lanes)];
+        public readonly float[] B2p = kr == 1 ? [] : new float[ParameterLayout.RoundUp(kr, ParameterLayout.Lanes)];
+        public readonly float[] Zk = kr == 1 ? [] : new float[rows * ParameterLayout.RoundUp(kr, ParameterLayout.Lanes)];
         public readonly float[] Grad = new float[count];
         public double Loss;
     }

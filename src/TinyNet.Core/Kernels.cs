@@ -31,7 +31,13 @@ internal abstract class Kernels
     /// A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of X (a multiple of the row tile); Z2 = A w2ᵀ + b2, K
     /// logits per row (row b's at z2[b·Kr …]; Kr = 1 for one output).
     /// </summary>
-    public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows);
+    public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows, bool logits = true);
+
+    /// <summary>
+    /// C = X W + bias for <paramref name="rows"/> rows (a multiple of the row tile): X is rows × <paramref name="dp"/>, W is
+    /// dp × <paramref name="hp"/> (a multiple of 16), C rows of hp; the register tiles of the forward pass.
+    /// </summary>
+    public abstract void Product(float[] x, int dp, float[] weights, float[] bias, float[] c, int hp, int rows);
 
     /// <summary>
     /// The K logits z2 of one row <paramref name="x"/> (D values, unpadded), with a1 left in <paramref name="a"/> (Hp
@@ -85,12 +91,17 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
     public override string Width => width;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // SIMD kernels: fully optimised from the first call, no tiering
-    public override void Forward(ParameterLayout p, float[] theta, float[] xs, float[] activations, float[] z2, int rows)
+    public override void Forward(ParameterLayout p, float[] theta, float[] xs, float[] activations, float[] z2, int rows, bool logits = true)
     {
         ref float a = ref MemoryMarshal.GetArrayDataReference(activations);
         int hp = p.Hp, w = S.Width;
         Product(ref MemoryMarshal.GetArrayDataReference(xs), p.Dp, ref MemoryMarshal.GetArrayDataReference(theta), ref theta[p.OB1], ref a, hp, rows);
         Sigmoid(activations.AsSpan(0, rows * hp));                  // a1 = σ(z1)
+        if (!logits)
+        {
+            return;                                                 // the caller forms z2 itself (multiclass training: a tiled product)
+        }
+
         ref float w2 = ref theta[p.OW2];
         int kCount = p.K, kr = p.Kr;
         for (int b = 0; b < rows; b++)
@@ -127,6 +138,11 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Product(float[] x, int dp, float[] weights, float[] bias, float[] c, int hp, int rows) =>
+        Product(ref MemoryMarshal.GetArrayDataReference(x), dp, ref MemoryMarshal.GetArrayDataReference(weights),
+            ref MemoryMarshal.GetArrayDataReference(bias), ref MemoryMarshal.GetArrayDataReference(c), hp, rows);
 
     /// <summary>
     /// C = X W + bias for <paramref name="rows"/> rows (a multiple of the row tile): X is rows × <paramref name="dp"/>,
