@@ -121,8 +121,8 @@ public class MulticlassFormulaTests
         double loss = Backprop.Compute(network, x, y, [], right);
         Assert.True(double.IsFinite(loss) && loss > 790, $"loss {loss}");
         Assert.True(right.B2.All(double.IsFinite));
-        Assert.Equal(1.0, right.B2[0], 12);            // a2 ≈ [1, 0, 0], y = class 1 → δ2 ≈ [1, −1, 0]
-        Assert.Equal(-1.0, right.B2[1], 12);
+        Assert.Equal(1.0, right.B2[0], 1e-12);            // a2 ≈ [1, 0, 0], y = class 1 → δ2 ≈ [1, −1, 0]
+        Assert.Equal(-1.0, right.B2[1], 1e-12);
 
         Gradients naive = MulticlassOracle.Wrong(new MulticlassCase("saturated", network, x, y, null), MulticlassMistake.NoMaxSubtraction);
         Assert.Contains(naive.B2, double.IsNaN);
@@ -155,22 +155,22 @@ public class MulticlassFormulaTests
         double[] y = [1, 0, 0, 1, 1];
         var gSoftmax = Gradients.For(softmax);
         var gBinary = Gradients.For(binary);
-        Assert.Equal(Backprop.Compute(binary, x, y, [], gBinary), Backprop.Compute(softmax, x, y, [], gSoftmax), 12);
+        Assert.Equal(Backprop.Compute(binary, x, y, [], gBinary), Backprop.Compute(softmax, x, y, [], gSoftmax), 1e-12);
         for (int i = 0; i < 5; i++)
         {
             var p = new double[2];
             softmax.PredictProbabilities([.. x.AsSpan(i * 4, 4).ToArray().Select(v => (float)v)], p);
-            Assert.Equal(binary.Predict([.. x.AsSpan(i * 4, 4).ToArray().Select(v => (float)v)]), p[1], 12);
+            Assert.Equal(binary.Predict([.. x.AsSpan(i * 4, 4).ToArray().Select(v => (float)v)]), p[1], 1e-12);
         }
 
         // ∂L/∂z2₁ = δ and ∂L/∂z2₀ = −δ for the binary δ: the rows of ∂L/∂W2 are −g and +g of the binary ∂L/∂w2.
         for (int h = 0; h < 3; h++)
         {
-            Assert.Equal(gBinary.W2[h], gSoftmax.W2[3 + h], 12);
-            Assert.Equal(-gBinary.W2[h], gSoftmax.W2[h], 12);
+            Assert.Equal(gBinary.W2[h], gSoftmax.W2[3 + h], 1e-12);
+            Assert.Equal(-gBinary.W2[h], gSoftmax.W2[h], 1e-12);
         }
 
-        Assert.Equal(gBinary.B2[0], gSoftmax.B2[1], 12);
+        Assert.Equal(gBinary.B2[0], gSoftmax.B2[1], 1e-12);
         Oracle.AssertAgree(gBinary.W1, gSoftmax.W1, "∂L/∂w1 (the same first layer)");
     }
 

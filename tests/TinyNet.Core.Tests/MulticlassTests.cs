@@ -32,19 +32,19 @@ public class MulticlassTests
         Activations.Softmax([1000.0, 0.0, -1000.0], a);
         Assert.Equal([1.0, 0.0, 0.0], a);
         Activations.Softmax([0.0, Math.Log(3.0)], a.AsSpan(0, 2));
-        Assert.Equal(0.25, a[0], 15);
-        Assert.Equal(0.75, a[1], 15);
+        Assert.Equal(0.25, a[0], 1e-15);
+        Assert.Equal(0.75, a[1], 1e-15);
         Assert.Throws<ArgumentException>(() => Activations.Softmax([1.0, 2.0], new double[3]));
     }
 
     [Fact]
     public void Cross_entropy_is_the_log_softmax_finite_and_exact_for_saturated_logits()
     {
-        Assert.Equal(1000.0, Losses.CrossEntropyFromLogits(0, [0.0, 1000.0]), 12);       // never log 0 = ∞
+        Assert.Equal(1000.0, Losses.CrossEntropyFromLogits(0, [0.0, 1000.0]), 1e-12);       // never log 0 = ∞
         Assert.Equal(0.0, Losses.CrossEntropyFromLogits(1, [0.0, 1000.0]));
-        Assert.Equal(Math.Log(3.0), Losses.CrossEntropyFromLogits(2, [0.5, 0.5, 0.5]), 15);
-        Assert.Equal(Math.Log(1 + Math.Exp(-2.0)), Losses.CrossEntropyFromLogits(1, [-1.0, 1.0]), 15);
-        Assert.Equal(800 + Math.Log(2), Losses.LogSumExp([800.0, 800.0]), 12);             // e^800 overflows; this does not
+        Assert.Equal(Math.Log(3.0), Losses.CrossEntropyFromLogits(2, [0.5, 0.5, 0.5]), 1e-15);
+        Assert.Equal(Math.Log(1 + Math.Exp(-2.0)), Losses.CrossEntropyFromLogits(1, [-1.0, 1.0]), 1e-15);
+        Assert.Equal(800 + Math.Log(2), Losses.LogSumExp([800.0, 800.0]), 1e-12);             // e^800 overflows; this does not
         Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropyFromLogits(3, [0.0, 0.0, 0.0]));
         Assert.Throws<ArgumentException>(() => Losses.Loss(Head.MulticlassClassification, 1.0, 0.5));
     }
@@ -55,7 +55,7 @@ public class MulticlassTests
     [InlineData(0.3, -1.2, 1)]
     [InlineData(-30.0, 25.0, 0)]
     public void Two_class_cross_entropy_is_the_log_loss_of_the_logit_difference(double z0, double z1, int y) =>
-        Assert.Equal(Losses.LogLossFromLogit(y, z1 - z0), Losses.CrossEntropyFromLogits(y, [z0, z1]), 12);
+        Assert.Equal(Losses.LogLossFromLogit(y, z1 - z0), Losses.CrossEntropyFromLogits(y, [z0, z1]), 1e-12);
 
     [Fact]
     public void A_network_has_K_outputs_for_multiclass_and_one_otherwise()
@@ -101,7 +101,7 @@ public class MulticlassTests
         Assert.True(correct >= 147, $"{correct} of 150");
         var p = new double[3];
         result.Network.PredictProbabilities(data.Row(0), p);
-        Assert.Equal(1.0, p.Sum(), 12);
+        Assert.Equal(1.0, p.Sum(), 1e-12);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class MulticlassTests
     {
         DataSet data = DataSet.FromRowMajor(new float[4], 1, [0, 1, 2, 2]);
         double expected = -(0.25 * Math.Log(0.25) * 2 + 0.5 * Math.Log(0.5));
-        Assert.Equal(expected, Trainer.ConstantPredictionLoss(data, Head.MulticlassClassification), 15);
+        Assert.Equal(expected, Trainer.ConstantPredictionLoss(data, Head.MulticlassClassification), 1e-15);
     }
 
     [Theory]

@@ -85,7 +85,7 @@ public sealed class MulticlassTests : IDisposable
         string[] names = [.. scored.GetColumn<string>("PredictedClass")];
         for (int i = 0; i < scores.Length; i++)
         {
-            Assert.Equal(1.0, scores[i].Sum(), 5);
+            Assert.Equal(1.0, scores[i].Sum(), 1e-5);
             int best = Array.IndexOf(scores[i], scores[i].Max());
             Assert.Equal((uint)best + 1, keysPredicted[i]);
             Assert.Equal(Species[best], names[i]);
@@ -111,7 +111,7 @@ public sealed class MulticlassTests : IDisposable
             network.PredictProbabilities(x, expected);
             for (int k = 0; k < 3; k++)
             {
-                Assert.Equal(expected[k], p[k], 5);
+                Assert.Equal(expected[k], p[k], 2e-6);                          // float32 SIMD scorer vs the double reference
             }
         }
     }
