@@ -39,4 +39,4 @@ dotnet "$work/out/Consumer.dll" load "$work/run" || fail "load in a second proce
 # build-time loader step must still find its tool, then run; Quickstart saves and reloads its model.
 dotnet build "$root/examples/Quickstart" --nologo -v q -o "$work/quickstart" || fail "build examples/Quickstart with -o"
 (cd "$work" && dotnet "$work/quickstart/Quickstart.dll") || fail "run examples/Quickstart built with -o"
-echo "consumer test: passed (TinyNet.MLNet and TinyNet.MLNet.Onnx $version from a local feed; built with -o; saved, loaded in a new process, scores bit-identical; the ONNX export scored by ONNX Runtime; Quickstart built with -o)"
+echo "consumer test: passed (TinyNet.MLNet and TinyNet.MLNet.Onnx $version from a local feed; built with -o; binary and multiclass pipelines saved, loaded in a new process, scores bit-identical and classes equal; the ONNX export scored by ONNX Runtime; Quickstart built with -o)"

@@ -1,7 +1,8 @@
 // A TinyNet user's program written like every ML.NET sample: `using Microsoft.ML;` and nothing else.
-//   Consumer train DIR   trains a pipeline ending in TinyNet, saves DIR/model.zip and DIR/scores.txt (float bits)
-//   Consumer load DIR    in a fresh process, loads DIR/model.zip with no registration call and checks the scores bit for
-//                        bit; then scores DIR/model.onnx (ConvertToOnnxWithTinyNet, TinyNet.MLNet.Onnx) with ONNX Runtime
+//   Consumer train DIR   trains a pipeline ending in TinyNet, saves DIR/model.zip and DIR/scores.txt (float bits), and a
+//                        multiclass one (MapValueToKey → TinyNet → MapKeyToValue) as DIR/multiclass.zip, DIR/multiclass.txt
+//   Consumer load DIR    in a fresh process, loads both with no registration call and checks the scores bit for bit and
+//                        the predicted classes; then scores DIR/model.onnx (ConvertToOnnxWithTinyNet) with ONNX Runtime
 // Exit code 0 when every check passes.
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
@@ -44,7 +45,32 @@ if (args[0] == "train")
     File.WriteAllLines(scoresFile, scores.Select(s => BitConverter.SingleToInt32Bits(s).ToString("X8")));
     var auc = ml.BinaryClassification.EvaluateNonCalibrated(trained.Transform(data)).AreaUnderRocCurve;
     Console.WriteLine($"trained and saved {model}: training AUC {auc:F4}");
-    return auc > 0.8 ? 0 : Fail($"training AUC {auc:F4} is too low for this separable data");
+    if (auc <= 0.8)
+    {
+        return Fail($"training AUC {auc:F4} is too low for this separable data");
+    }
+
+    // Multiclass: the label must be a key; the predicted key goes back to the class name.
+    var multiclass = ml.Transforms.Conversion.MapValueToKey("Key", "Class")
+        .Append(ml.Transforms.Concatenate("Features", "X1", "X2", "X3"))
+        .Append(ml.MulticlassClassification.Trainers.TinyNet("Key"))
+        .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
+    ITransformer classes = multiclass.Fit(data);
+    ml.Model.Save(classes, data.Schema, Path.Combine(dir, "multiclass.zip"));
+    File.WriteAllLines(Path.Combine(dir, "multiclass.txt"), ClassScores(ml, classes, data));
+    var accuracy = ml.MulticlassClassification.Evaluate(classes.Transform(data), labelColumnName: "Key").MicroAccuracy;
+    Console.WriteLine($"trained and saved the multiclass pipeline: training micro accuracy {accuracy:F4}");
+    return accuracy > 0.9 ? 0 : Fail($"training micro accuracy {accuracy:F4} is too low for these classes");
+}
+
+// The multiclass pipeline: every probability's bits and the class name, as in the training process.
+ITransformer loadedClasses = new MLContext().Model.Load(Path.Combine(dir, "multiclass.zip"), out _);
+string[] classLines = [.. ClassScores(ml, loadedClasses, data)], savedClassLines = File.ReadAllLines(Path.Combine(dir, "multiclass.txt"));
+int classDiffer = classLines.Where((l, i) => i >= savedClassLines.Length || l != savedClassLines[i]).Count() + Math.Abs(savedClassLines.Length - classLines.Length);
+Console.WriteLine($"loaded multiclass.zip in a new process: {classLines.Length - classDiffer} of {classLines.Length} rows' probabilities and classes identical");
+if (classDiffer != 0)
+{
+    return Fail($"{classDiffer} multiclass rows differ");
 }
 
 ITransformer loaded = new MLContext().Model.Load(model, out _);   // a fresh context, a fresh process, no registration
@@ -65,6 +91,7 @@ var inputs = session.InputMetadata.Keys.Select(name => name switch
     "X1" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(rows.Select(r => r.X1).ToArray(), [rows.Length, 1])),
     "X2" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(rows.Select(r => r.X2).ToArray(), [rows.Length, 1])),
     "X3" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(rows.Select(r => r.X3).ToArray(), [rows.Length, 1])),
+    "Class" => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(rows.Select(r => r.Class).ToArray(), [rows.Length, 1])),
     _ => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(rows.Select(r => r.Label).ToArray(), [rows.Length, 1])),
 }).ToList();
 using var results = session.Run(inputs, ["Score"]);
@@ -82,19 +109,34 @@ static int Fail(string why)
 static float[] Scores(MLContext ml, ITransformer model, IDataView data) =>
     [.. ml.Data.CreateEnumerable<Prediction>(model.Transform(data), reuseRowObject: false).Select(p => p.Score)];
 
+static IEnumerable<string> ClassScores(MLContext ml, ITransformer model, IDataView data) =>
+    ml.Data.CreateEnumerable<ClassPrediction>(model.Transform(data), reuseRowObject: false)
+        .Select(p => string.Join(' ', p.Score.Select(s => BitConverter.SingleToInt32Bits(s).ToString("X8"))) + " " + p.PredictedClass);
+
 static IEnumerable<Row> Rows(int n)
 {
     var random = new Random(7);
     for (int i = 0; i < n; i++)
     {
         float x1 = (float)random.NextDouble() * 100, x2 = (float)random.NextDouble() - 0.5f, x3 = (float)random.NextDouble();
-        yield return new Row { X1 = x1, X2 = x2, X3 = x3, Label = x1 / 50 + 2 * x2 * x2 > 1.1 + 0.3 * random.NextDouble() };
+        yield return new Row
+        {
+            X1 = x1, X2 = x2, X3 = x3, Label = x1 / 50 + 2 * x2 * x2 > 1.1 + 0.3 * random.NextDouble(),
+            Class = x1 < 33 ? "low" : x1 < 66 ? "middle" : "high",
+        };
     }
 }
 
 internal sealed class Prediction
 {
     public float Score { get; set; }
+}
+
+internal sealed class ClassPrediction
+{
+    public float[] Score { get; set; } = [];
+
+    public string PredictedClass { get; set; } = "";
 }
 
 internal sealed class Row
@@ -106,4 +148,6 @@ internal sealed class Row
     public float X3 { get; set; }
 
     public bool Label { get; set; }
+
+    public string Class { get; set; } = "";
 }
