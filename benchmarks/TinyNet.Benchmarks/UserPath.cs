@@ -95,6 +95,36 @@ internal static class UserPathTiming
 }
 
 /// <summary>
+/// The multiclass user path in BenchmarkDotNet (issue 13): <c>Trainer.Train</c> with the softmax head, plain SGD, shuffled
+/// epochs, N = 100,000 teacher rows cut into K equal classes, D = 100, H = 64, default threads. One operation is a whole
+/// Train call of <see cref="Epochs"/> epochs. The peer comparison is benchmarks/compare-multiclass.sh.
+/// </summary>
+[MemoryDiagnoser]
+public class TrainMulticlass
+{
+    public const int Epochs = 3;
+    private DataSet _data = null!;
+    private TrainerOptions _options = null!;
+
+    [Params(3, 10, 26)]
+    public int K { get; set; }
+
+    [Params(32, 256)]
+    public int B { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (float[] x, float[] y) = TeacherData.GenerateClasses(TeacherData.N, 100, K, seed: 1);
+        _data = DataSet.FromRowMajor(x, 100, y);
+        _options = MulticlassTiming.Options(64, B, Epochs, threads: 0);
+    }
+
+    [Benchmark]
+    public TrainingResult Train() => Trainer.Train(_data, _options);
+}
+
+/// <summary>
 /// The multiclass user path, one configuration per process, for benchmarks/compare-multiclass.sh (issue 13), beside the
 /// TorchSharp peer's softmax + CrossEntropyLoss: <c>--multiclass-path D H K B threads epochs repeats</c>. Trainer.Train
 /// with the softmax head, plain SGD, shuffled epochs, N = 100,000 teacher rows cut into K equal classes. Prints one line:
