@@ -70,27 +70,37 @@ internal static class UserPathTiming
         int batch = int.Parse(args[3], CultureInfo.InvariantCulture), threads = int.Parse(args[4], CultureInfo.InvariantCulture);
         int epochs = int.Parse(args[5], CultureInfo.InvariantCulture), repeats = int.Parse(args[6], CultureInfo.InvariantCulture);
         DataSet data = TeacherData.Create(TeacherData.N, d, Head.BinaryClassification, seed: 1);
-        // Warm-up: JIT (tiered compilation promotes the hot methods after ~100 ms of calls), first touches; a user's first
-        // Train call in a process pays this once.
+        (double median, double min, _) = Measure(data, e => Options(h, batch, e, threads), epochs, repeats);
+        int used = StepThreads(d, h, batch, threads);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} B={batch}: median {median:F4} s/epoch, min {min:F4}, {4.0 * TeacherData.N * d * h / median / 1e9:F1} GFLOP/s"));
+    }
+
+    /// <summary>
+    /// Seconds per epoch of whole <c>Trainer.Train</c> calls of <paramref name="epochs"/> epochs, median and minimum over
+    /// <paramref name="repeats"/> calls, after a warm-up of at least three one-epoch calls and one second (JIT: tiered
+    /// compilation promotes the hot methods after ~100 ms of calls; a user's first Train call in a process pays this once).
+    /// Also the last call's result.
+    /// </summary>
+    public static (double Median, double Min, TrainingResult Last) Measure(DataSet data, Func<int, TrainerOptions> options, int epochs, int repeats)
+    {
         var warmUp = Stopwatch.StartNew();
         for (int i = 0; i < 3 || warmUp.Elapsed.TotalSeconds < 1; i++)
         {
-            Trainer.Train(data, Options(h, batch, 1, threads));
+            Trainer.Train(data, options(1));
         }
 
         var perEpoch = new List<double>();
+        TrainingResult? last = null;
         for (int r = 0; r < repeats; r++)
         {
             var stopwatch = Stopwatch.StartNew();
-            Trainer.Train(data, Options(h, batch, epochs, threads));
+            last = Trainer.Train(data, options(epochs));
             perEpoch.Add(stopwatch.Elapsed.TotalSeconds / epochs);
         }
 
         perEpoch.Sort();
-        double median = perEpoch[perEpoch.Count / 2];
-        int used = StepThreads(d, h, batch, threads);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} B={batch}: median {median:F4} s/epoch, min {perEpoch[0]:F4}, {4.0 * TeacherData.N * d * h / median / 1e9:F1} GFLOP/s"));
+        return (perEpoch[perEpoch.Count / 2], perEpoch[0], last!);
     }
 }
 
@@ -143,26 +153,9 @@ internal static class MulticlassTiming
         int[] a = [.. args.Skip(1).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
         (int d, int h, int k, int batch, int threads, int epochs, int repeats) = (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
         (float[] x, float[] y) = TeacherData.GenerateClasses(TeacherData.N, d, k, seed: 1);
-        DataSet data = DataSet.FromRowMajor(x, d, y);
-        var warmUp = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || warmUp.Elapsed.TotalSeconds < 1; i++)
-        {
-            Trainer.Train(data, Options(h, batch, 1, threads));
-        }
-
-        var perEpoch = new List<double>();
-        TrainingResult? last = null;
-        for (int r = 0; r < repeats; r++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            last = Trainer.Train(data, Options(h, batch, epochs, threads));
-            perEpoch.Add(stopwatch.Elapsed.TotalSeconds / epochs);
-        }
-
-        perEpoch.Sort();
-        double median = perEpoch[perEpoch.Count / 2];
+        (double median, double min, TrainingResult last) = UserPathTiming.Measure(DataSet.FromRowMajor(x, d, y), e => Options(h, batch, e, threads), epochs, repeats);
         int used = UserPathTiming.StepThreads(d, h, batch, threads);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} K={k} B={batch}: median {median:F4} s/epoch, min {perEpoch[0]:F4}, loss after {epochs} epochs {last!.History.TrainingLoss[^1]:F4}"));
+            $"tinynet {Kernels.Best.Width} threads={used} D={d} H={h} K={k} B={batch}: median {median:F4} s/epoch, min {min:F4}, loss after {epochs} epochs {last.History.TrainingLoss[^1]:F4}"));
     }
 }

@@ -40,6 +40,7 @@ internal sealed class FastEngine : IEngine
     private readonly TrainerOptions _options;
     private readonly float[] _theta, _grad, _m, _v;
     private readonly int[] _batchRows;
+    private readonly float[] _w2t, _b2, _zeros;   // K > 1: W2ᵀ and b2 for the logits' tiled product, once per step; a zero bias
     private readonly Context[] _contexts;
     private readonly StepWorkers _workers;
     private readonly float _l2;
@@ -82,13 +83,16 @@ internal sealed class FastEngine : IEngine
 
         int batch = Math.Min(options.BatchSize, train.RowCount);
         _batchRows = new int[batch];
+        _w2t = _k == 1 ? [] : new float[_hp * _layout.Kz];
+        _b2 = _k == 1 ? [] : new float[_layout.Kz];
+        _zeros = _k == 1 ? [] : new float[_hp];
         int threads = ThreadsFor(options.Threads, batch);
         _contexts = new Context[threads];
         for (int t = 0; t < threads; t++)
         {
             // Thread 0 takes whole batches when they are too small to split (ThreadsFor), so it holds a full chunk.
             int rows = RoundUp(Math.Min(ChunkRows, t == 0 ? batch : (batch + threads - 1) / threads), RowTile);
-            _contexts[t] = new Context(rows, _layout.Dp, _hp, _kr, _layout.Count);
+            _contexts[t] = new Context(rows, _layout.Dp, _hp, _kr, _layout.Kz, _layout.Count);
         }
 
         _workers = new StepWorkers(threads, Job);
@@ -140,7 +144,10 @@ internal sealed class FastEngine : IEngine
         double dp = RoundUp(d, RowTile), hp = RoundUp(h, ParameterLayout.Lanes);
         double count = ParameterLayout.CountFor(d, h, k);
         double rows = Math.Min(ChunkRows, batch) + RowTile;
-        return 4.0 * ((4 + threads) * count + threads * rows * (dp + (k == 1 ? hp + 1 : 2 * hp + k + 4))) + 4.0 * batch;
+        // Per thread: X, A, Z2 (and for K > 1 the logits' product, Back and z2_y); once: W2ᵀ, b2 and zeros for K > 1.
+        double kz = k == 1 ? 0 : RoundUp(k, ParameterLayout.Lanes);
+        double perRow = dp + hp + (k == 1 ? 1 : RoundUp(k, RowTile) + kz + hp + 1);
+        return 4.0 * ((4 + threads) * count + threads * rows * perRow + (hp + 1) * kz + hp) + 4.0 * batch;
     }
 
     /// <summary>Σ sᵢ over <paramref name="rows"/>: their count without weights.</summary>
@@ -182,6 +189,11 @@ internal sealed class FastEngine : IEngine
         _jobInvN = _train.Weights is null ? 1f / n : (float)(1.0 / weightSum);
         _jobThreads = threads;
         _reducePhase = false;
+        if (_k > 1)
+        {
+            _layout.TransposeW2(_theta, _w2t, _b2);    // once per step, read by every thread's share
+        }
+
         _workers.Run(threads);
 
         double lossSum = 0;
@@ -208,11 +220,21 @@ internal sealed class FastEngine : IEngine
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
         double sum = 0;
         Span<double> z2 = _k <= 256 ? stackalloc double[_k] : new double[_k];
+        if (_k > 1)
+        {
+            _layout.TransposeW2(_theta, _w2t, _b2);
+        }
+
         for (int start = 0; start < data.RowCount; start += capacity)
         {
             int count = Math.Min(capacity, data.RowCount - start);
             int rows = Gather(context, data, null, start, count);
             _kernels.Forward(_layout, _theta, context.X, context.A, context.Z2, rows);
+            if (_k > 1)
+            {
+                _kernels.Logits(_layout, context.A, _w2t, _b2, context.Zk, context.Z2, _kr, count, rows);
+            }
+
             for (int b = 0; b < count; b++)
             {
                 float s = weights.IsEmpty ? 1f : weights[start + b];
@@ -318,21 +340,6 @@ internal sealed class FastEngine : IEngine
     {
         Span<float> grad = c.Grad;
         grad.Clear();
-        if (_k > 1)
-        {
-            // The logits as a tiled product Z2 = A W2ᵀ + b2: this step's W2 transposed (Hp × Kz) and b2 padded to Kz.
-            int kz = c.B2p.Length;
-            for (int k = 0; k < _k; k++)
-            {
-                for (int h = 0; h < _hp; h++)
-                {
-                    c.W2t[h * kz + k] = _theta[_oW2 + k * _hp + h];
-                }
-
-                c.B2p[k] = _theta[_oB2 + k];
-            }
-        }
-
         double lossSum = 0;
         int capacity = c.Rows;
         for (int chunk = start; chunk < start + count; chunk += capacity)
@@ -353,20 +360,13 @@ internal sealed class FastEngine : IEngine
     private double Chunk(Context c, DataSet data, int start, int count, float invN, Span<float> grad)
     {
         int rows = Gather(c, data, _batchRows, start, count);
+        _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
         if (_head == Head.MulticlassClassification)
         {
-            _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows, logits: false);
-            int kz = c.B2p.Length;
-            _kernels.Product(c.A, _hp, c.W2t, c.B2p, c.Zk, kz, rows);             // z2 = W2 a1 + b2 (M1), every row at once
-            for (int b = 0; b < count; b++)
-            {
-                c.Zk.AsSpan(b * kz, _k).CopyTo(c.Z2.AsSpan(b * _kr, _k));
-            }
-
+            _kernels.Logits(_layout, c.A, _w2t, _b2, c.Zk, c.Z2, _kr, count, rows);
             return MulticlassOutput(c, data, start, count, rows, invN, grad);
         }
 
-        _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
 
         ReadOnlySpan<float> labels = data.Labels.Span;
         ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
@@ -391,7 +391,7 @@ internal sealed class FastEngine : IEngine
         }
 
         grad[_oB2] += db2;
-        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad, c.Back, c.Zeros);
+        _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad, c.Back, _zeros);
         return lossSum;
     }
 
@@ -450,7 +450,7 @@ internal sealed class FastEngine : IEngine
         }
 
         z.AsSpan(count * _kr, (rows - count) * _kr).Clear();                // padding rows contribute nothing
-        _kernels.Backward(_layout, _theta, c.X, c.A, z, rows, grad, c.Back, c.Zeros);
+        _kernels.Backward(_layout, _theta, c.X, c.A, z, rows, grad, c.Back, _zeros);
         return lossSum;
     }
 
@@ -501,20 +501,17 @@ internal sealed class FastEngine : IEngine
 
     /// <summary>
     /// One thread's scratch: its rows of X, its activations (then Δ1), Z2 (Kr per row, the columns from K on always 0; then
-    /// Δ2) and gradient buffer; for K &gt; 1 also Back (W2ᵀ δ2 per row) and Hp zeros.
+    /// Δ2) and gradient buffer; for K &gt; 1 also the logits' product (Kz per row), Back (W2ᵀ δ2 per row) and z2_y − max.
     /// </summary>
-    private sealed class Context(int rows, int dp, int hp, int kr, int count)
+    private sealed class Context(int rows, int dp, int hp, int kr, int kz, int count)
     {
         public readonly int Rows = rows;
         public readonly float[] X = new float[rows * dp];
         public readonly float[] A = new float[rows * hp];
         public readonly float[] Z2 = new float[rows * kr];
+        public readonly float[] Zk = kr == 1 ? [] : new float[rows * kz];
         public readonly float[] Back = kr == 1 ? [] : new float[rows * hp];
-        public readonly float[] Zeros = kr == 1 ? [] : new float[hp];
         public readonly float[] Logit = kr == 1 ? [] : new float[rows];
-        public readonly float[] W2t = kr == 1 ? [] : new float[hp * ParameterLayout.RoundUp(kr, ParameterLayout.Lanes)];
-        public readonly float[] B2p = kr == 1 ? [] : new float[ParameterLayout.RoundUp(kr, ParameterLayout.Lanes)];
-        public readonly float[] Zk = kr == 1 ? [] : new float[rows * ParameterLayout.RoundUp(kr, ParameterLayout.Lanes)];
         public readonly float[] Grad = new float[count];
         public double Loss;
     }

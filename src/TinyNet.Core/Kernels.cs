@@ -28,10 +28,25 @@ internal abstract class Kernels
     public abstract string Width { get; }
 
     /// <summary>
-    /// A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of X (a multiple of the row tile); Z2 = A w2ᵀ + b2, K
-    /// logits per row (row b's at z2[b·Kr …]; Kr = 1 for one output).
+    /// A = σ(X w1ᵀ + b1) for the first <paramref name="rows"/> rows of X (a multiple of the row tile); for one output also
+    /// z2 = A w2 + b2, one per row. K &gt; 1: the logits are <see cref="Logits"/>' tiled product, <paramref name="z2"/> unused.
     /// </summary>
-    public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows, bool logits = true);
+    public abstract void Forward(ParameterLayout p, float[] theta, float[] x, float[] a, float[] z2, int rows);
+
+    /// <summary>
+    /// K &gt; 1: the logits Z2 = A W2ᵀ + b2 of the first <paramref name="rows"/> rows of A, one tiled product
+    /// (<paramref name="w2t"/>, <paramref name="b2"/> from <see cref="ParameterLayout.TransposeW2"/>) into
+    /// <paramref name="scratch"/> (rows × Kz); the K logits of the first <paramref name="count"/> rows are copied to
+    /// <paramref name="z2"/>, row b at b · <paramref name="stride"/>.
+    /// </summary>
+    public void Logits(ParameterLayout p, float[] a, float[] w2t, float[] b2, float[] scratch, Span<float> z2, int stride, int count, int rows)
+    {
+        Product(a, p.Hp, w2t, b2, scratch, p.Kz, rows);                   // z2 = W2 a1 + b2 (M1), every row at once
+        for (int b = 0; b < count; b++)
+        {
+            scratch.AsSpan(b * p.Kz, p.K).CopyTo(z2.Slice(b * stride, p.K));
+        }
+    }
 
     /// <summary>
     /// C = X W + bias for <paramref name="rows"/> rows (a multiple of the row tile): X is rows × <paramref name="dp"/>, W is
@@ -91,51 +106,28 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
     public override string Width => width;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // SIMD kernels: fully optimised from the first call, no tiering
-    public override void Forward(ParameterLayout p, float[] theta, float[] xs, float[] activations, float[] z2, int rows, bool logits = true)
+    public override void Forward(ParameterLayout p, float[] theta, float[] xs, float[] activations, float[] z2, int rows)
     {
         ref float a = ref MemoryMarshal.GetArrayDataReference(activations);
         int hp = p.Hp, w = S.Width;
         Product(ref MemoryMarshal.GetArrayDataReference(xs), p.Dp, ref MemoryMarshal.GetArrayDataReference(theta), ref theta[p.OB1], ref a, hp, rows);
         Sigmoid(activations.AsSpan(0, rows * hp));                  // a1 = σ(z1)
-        if (!logits)
+        if (p.K != 1)
         {
-            return;                                                 // the caller forms z2 itself (multiclass training: a tiled product)
+            return;                                                 // K logits per row: Logits, a tiled product
         }
 
         ref float w2 = ref theta[p.OW2];
-        int kCount = p.K, kr = p.Kr;
+        float b2 = theta[p.OB2];
         for (int b = 0; b < rows; b++)
         {
-            int k = 0;
-            // K outputs: four dot products at a time, four independent FMA chains (one chain is latency-bound).
-            for (; k + 4 <= kCount; k += 4)
+            TV sum = S.Broadcast(0f);
+            for (int h = 0; h < hp; h += w)
             {
-                TV s0 = S.Broadcast(0f), s1 = s0, s2 = s0, s3 = s0;
-                for (int h = 0; h < hp; h += w)
-                {
-                    TV a1 = S.Load(ref a, (nuint)(b * hp + h));
-                    s0 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)(k * hp + h)), s0);
-                    s1 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)((k + 1) * hp + h)), s1);
-                    s2 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)((k + 2) * hp + h)), s2);
-                    s3 = S.MultiplyAdd(a1, S.Load(ref w2, (nuint)((k + 3) * hp + h)), s3);
-                }
-
-                z2[b * kr + k] = S.Sum(s0) + theta[p.OB2 + k];        // z2 = w2 · a1 + b2 (M1)
-                z2[b * kr + k + 1] = S.Sum(s1) + theta[p.OB2 + k + 1];
-                z2[b * kr + k + 2] = S.Sum(s2) + theta[p.OB2 + k + 2];
-                z2[b * kr + k + 3] = S.Sum(s3) + theta[p.OB2 + k + 3];
+                sum = S.MultiplyAdd(S.Load(ref a, (nuint)(b * hp + h)), S.Load(ref w2, (nuint)h), sum);
             }
 
-            for (; k < kCount; k++)
-            {
-                TV sum = S.Broadcast(0f);
-                for (int h = 0; h < hp; h += w)
-                {
-                    sum = S.MultiplyAdd(S.Load(ref a, (nuint)(b * hp + h)), S.Load(ref w2, (nuint)(k * hp + h)), sum);
-                }
-
-                z2[b * kr + k] = S.Sum(sum) + theta[p.OB2 + k];       // z2 = w2 · a1 + b2
-            }
+            z2[b] = S.Sum(sum) + b2;                                // z2 = w2 · a1 + b2
         }
     }
 
@@ -147,7 +139,7 @@ internal sealed class Kernels<S, TV>(string width) : Kernels
     /// <summary>
     /// C = X W + bias for <paramref name="rows"/> rows (a multiple of the row tile): X is rows × <paramref name="dp"/>,
     /// W is dp × <paramref name="hp"/>, C and the bias rows of hp; 4-row register tiles. The forward pass's z1 = X w1ᵀ + b1,
-    /// and the multiclass head's W2ᵀ δ2 for every row.
+    /// the multiclass head's logits A W2ᵀ + b2 and its W2ᵀ δ2 for every row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Product(ref float x, int dp, ref float weights, ref float bias, ref float c, int hp, int rows)

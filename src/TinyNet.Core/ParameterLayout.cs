@@ -28,6 +28,7 @@ internal sealed class ParameterLayout
         OB1 = Dp * Hp;
         OW2 = OB1 + Hp;
         Kr = k == 1 ? 1 : RoundUp(k, RowTile);
+        Kz = k == 1 ? 1 : RoundUp(k, Lanes);
         OB2 = OW2 + Kr * Hp;
         Count = OB2 + RoundUp(k, Lanes);
     }
@@ -44,6 +45,9 @@ internal sealed class ParameterLayout
 
     /// <summary>The rows of w2 in θ, and the stride of the engine's δ2 rows: 1 for K = 1, else K padded to the row tile.</summary>
     public int Kr { get; }
+
+    /// <summary>K padded to a multiple of <see cref="Lanes"/> (1 for K = 1): the columns of W2ᵀ, for the logits' tiled product.</summary>
+    public int Kz { get; }
 
     /// <summary>D padded to a multiple of <see cref="RowTile"/>.</summary>
     public int Dp { get; }
@@ -82,6 +86,23 @@ internal sealed class ParameterLayout
             }
 
             theta[OB2 + k] = (float)network.B2[k];
+        }
+    }
+
+    /// <summary>
+    /// K &gt; 1: W2ᵀ (Hp × Kz) and b2 (Kz) from θ, the weights and bias of the logits' tiled product Z2 = A W2ᵀ + b2
+    /// (<see cref="Kernels.Logits"/>). Entries beyond K and H stay as they are (zero when the buffers are new).
+    /// </summary>
+    public void TransposeW2(ReadOnlySpan<float> theta, Span<float> w2t, Span<float> b2)
+    {
+        for (int k = 0; k < K; k++)
+        {
+            for (int h = 0; h < H; h++)
+            {
+                w2t[h * Kz + k] = theta[OW2 + k * Hp + h];
+            }
+
+            b2[k] = theta[OB2 + k];
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class Scorer
     private readonly Kernels _kernels;
     private readonly float[] _a;
     private readonly float[] _rowZ2;
+    private readonly float[] _w2t, _b2;     // K > 1: W2ᵀ and b2 for the batched logits' tiled product, shared by clones
     private float[]? _x, _batchA, _z2;
 
     internal Scorer(Network network)
@@ -28,16 +29,22 @@ public sealed class Scorer
 
     /// <summary>A scorer on given kernels (tests check every width on any machine this way).</summary>
     internal Scorer(Network network, Kernels kernels)
-        : this(network.Head, ParameterLayout.Of(network), null, kernels)
+        : this(network.Head, ParameterLayout.Of(network), kernels, theta: null, w2t: null, b2: null)
     {
         _layout.Write(network, _theta);
+        if (_layout.K > 1)
+        {
+            _layout.TransposeW2(_theta, _w2t, _b2);
+        }
     }
 
-    private Scorer(Head head, ParameterLayout layout, float[]? theta, Kernels kernels)
+    private Scorer(Head head, ParameterLayout layout, Kernels kernels, float[]? theta, float[]? w2t, float[]? b2)
     {
         Head = head;
         _layout = layout;
         _theta = theta ?? new float[layout.Count];
+        _w2t = w2t ?? new float[layout.K == 1 ? 0 : layout.Hp * layout.Kz];
+        _b2 = b2 ?? new float[layout.K == 1 ? 0 : layout.Kz];
         _kernels = kernels;
         _a = new float[layout.Hp];
         _rowZ2 = new float[layout.K];
@@ -56,7 +63,7 @@ public sealed class Scorer
     public string VectorWidth => _kernels.Width;
 
     /// <summary>A scorer with the same parameters (shared, read-only) and its own buffers, for another thread.</summary>
-    public Scorer Clone() => new(Head, _layout, _theta, _kernels);
+    public Scorer Clone() => new(Head, _layout, _kernels, _theta, _w2t, _b2);
 
     /// <summary>
     /// The logit z2 of one row of D features of a one-output model (the Score of a binary model, the prediction of a
@@ -116,7 +123,7 @@ public sealed class Scorer
 
         _x ??= new float[(ChunkRows + ParameterLayout.RowTile) * dp];
         _batchA ??= new float[(ChunkRows + ParameterLayout.RowTile) * _layout.Hp];
-        _z2 ??= new float[(ChunkRows + ParameterLayout.RowTile) * _layout.Kr];
+        _z2 ??= new float[(ChunkRows + ParameterLayout.RowTile) * _layout.Kz];
         for (int start = 0; start < n; start += ChunkRows)
         {
             int count = Math.Min(ChunkRows, n - start);
@@ -125,10 +132,15 @@ public sealed class Scorer
                 rows.Slice((start + b) * d, d).CopyTo(_x.AsSpan(b * dp, d));
             }
 
-            _kernels.Forward(_layout, _theta, _x, _batchA, _z2, ParameterLayout.RoundUp(count, ParameterLayout.RowTile));
-            for (int b = 0; b < count; b++)
+            int padded = ParameterLayout.RoundUp(count, ParameterLayout.RowTile);
+            _kernels.Forward(_layout, _theta, _x, _batchA, _z2, padded);
+            if (k == 1)
             {
-                _z2.AsSpan(b * _layout.Kr, k).CopyTo(logits.Slice((start + b) * k, k));
+                _z2.AsSpan(0, count).CopyTo(logits.Slice(start, count));
+            }
+            else
+            {
+                _kernels.Logits(_layout, _batchA, _w2t, _b2, _z2, logits[(start * k)..], k, count, padded);
             }
         }
     }

@@ -32,23 +32,20 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.Head != Head.MulticlassClassification)
+        int classCount = 1;
+        if (options.Head == Head.MulticlassClassification)
         {
-            CheckMemory(train.ColumnCount, options.HiddenUnits, 1, train.RowCount, options);   // before the initial network is allocated
-            Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, (ulong)options.Seed);
-            return Train(initial, train, options, validation, progress, cancellationToken);
+            classCount = CheckClasses(train, int.MaxValue, nameof(train)) + 1;
+            if (classCount < 2)
+            {
+                throw new ArgumentException(
+                    $"train: every label is 0, so there is only one class; the multiclass head needs at least two (labels 0 … K − 1).", nameof(train));
+            }
         }
 
-        int classCount = CheckClasses(train, int.MaxValue, nameof(train)) + 1;
-        if (classCount < 2)
-        {
-            throw new ArgumentException(
-                $"train: every label is 0, so there is only one class; the multiclass head needs at least two (labels 0 … K − 1).", nameof(train));
-        }
-
-        CheckMemory(train.ColumnCount, options.HiddenUnits, classCount, train.RowCount, options);
-        Network start = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, Head.MulticlassClassification, classCount, (ulong)options.Seed);
-        return Train(start, train, options, validation, progress, cancellationToken);
+        CheckMemory(train.ColumnCount, options.HiddenUnits, classCount, train.RowCount, options);   // before the initial network is allocated
+        Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, classCount, (ulong)options.Seed);
+        return Train(initial, train, options, validation, progress, cancellationToken);
     }
 
     /// <summary>

@@ -360,5 +360,13 @@ public sealed class MulticlassTests : IDisposable
         TinyNetPredictionTransformer two = other.Fit(keyed);
         var e = Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(features, two.Model));
         Assert.Contains("D = 2", e.Message);
+
+        // The same D = 4 features, but a label key over two of the three species: the class count is refused by name.
+        IDataView twoSpecies = ml.Data.FilterRowsByColumn(Iris(ml), "petal_length_cm", upperBound: 4.5);
+        IDataView twoSpeciesFeatures = Featurizer(ml).Fit(twoSpecies).Transform(twoSpecies);
+        TinyNetPredictionTransformer twoClasses = ml.MulticlassClassification.Trainers.TinyNet(options).Fit(twoSpeciesFeatures);
+        Assert.Equal(2, twoClasses.Model.OutputCount);
+        e = Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(features, twoClasses.Model));
+        Assert.Contains("modelParameters has K = 2 classes, but the label column 'Label' is a key over 3", e.Message);
     }
 }
