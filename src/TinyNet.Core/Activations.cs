@@ -70,7 +70,7 @@ public static class Activations
         }
     }
 
-    /// <summary>The largest value of a non-empty span (the shift of <see cref="Softmax"/> and <see cref="Losses.LogSumExp"/>).</summary>
+    /// <summary>The largest value of a non-empty span (the shift of <see cref="Softmax"/>).</summary>
     internal static double Max(ReadOnlySpan<double> z)
     {
         if (z.IsEmpty)

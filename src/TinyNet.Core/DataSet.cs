@@ -258,8 +258,8 @@ public sealed class DataSet
     /// <summary>
     /// Splits off a seeded random <paramref name="fraction"/> of the rows as a hold-out set (stratified by label when the
     /// labels are classes 0 … <paramref name="classCount"/> − 1: each class gives the same fraction, at least one row of a
-    /// class with two or more), for <see cref="TrainerOptions.ValidationFraction"/>. Null when either part would be empty
-    /// or weigh nothing.
+    /// class with two or more, and never its last row: every class present keeps at least one row in training), for
+    /// <see cref="TrainerOptions.ValidationFraction"/>. Null when either part would be empty or weigh nothing.
     /// </summary>
     /// <param name="fraction">The share of rows to hold out.</param>
     /// <param name="classCount">The classes to stratify by (2 for binary), or 0 not to stratify (regression).</param>
@@ -279,6 +279,11 @@ public sealed class DataSet
             if (take == 0 && group.Length >= 2 && stratify)
             {
                 take = 1;
+            }
+
+            if (take >= group.Length && group.Length > 0 && stratify)
+            {
+                take = group.Length - 1;   // every class keeps a row to train on, however large the fraction
             }
 
             foreach (int i in group.AsSpan(0, take))

@@ -396,8 +396,9 @@ internal sealed class FastEngine : IEngine
     }
 
     /// <summary>
-    /// The multiclass output layer of a chunk, then the backward pass: per row a2 = softmax(z2) and ℓ = logsumexp(z2) − z2_y
-    /// (with the max subtracted: nothing overflows, log never sees 0), and δ2 = s (a2 − y) / Σ s written over z2 (M3);
+    /// The multiclass output layer of a chunk, then the backward pass: per row a2 = softmax(z2) and
+    /// ℓ = (m − z2_y) + log1p(Σ_{k ≠ top} e^(z2ₖ − m)) with m = z2_top the largest logit (nothing overflows, log never sees
+    /// 0, no cancellation), and δ2 = s (a2 − y) / Σ s written over z2 (M3);
     /// ∂J/∂b2 += Σ δ2. The exponentials of the whole chunk run in one vectorised pass. Returns Σ s ℓ.
     /// </summary>
     private double MulticlassOutput(Context c, DataSet data, int start, int count, int rows, float invN, Span<float> grad)
@@ -410,10 +411,17 @@ internal sealed class FastEngine : IEngine
         {
             Span<float> z2 = z.AsSpan(b * _kr, _k);
             float m = z2[0];
+            int top = 0;
             for (int k = 1; k < _k; k++)
             {
-                m = MathF.Max(m, z2[k]);
+                if (z2[k] > m)
+                {
+                    m = z2[k];
+                    top = k;
+                }
             }
+
+            c.Top[b] = top;
 
             for (int k = 0; k < _k; k++)
             {
@@ -432,12 +440,16 @@ internal sealed class FastEngine : IEngine
             int y = (int)labels[row];
             float s = weights.IsEmpty ? 1f : weights[row];
             float sum = 0;
+            double others = 0;
             for (int k = 0; k < _k; k++)
             {
                 sum += e[k];
+                others += k == c.Top[b] ? 0.0 : e[k];
             }
 
-            lossSum += s * Math.Max(Math.Log(sum) - c.Logit[b], 0.0);       // ℓ = log Σ e^(z2ₖ − m) − (z2_y − m) ≥ 0
+            // ℓ = (m − z2_y) + log1p(Σ_{k ≠ top} e^(z2ₖ − m)) ≥ 0: two non-negative terms, full relative precision for a
+            // confidently right row (Losses.CrossEntropyFromLogits).
+            lossSum += s * (Losses.Log1P(others) - c.Logit[b]);
             float scale = s * invN / sum;
             for (int k = 0; k < _k; k++)
             {
@@ -512,6 +524,7 @@ internal sealed class FastEngine : IEngine
         public readonly float[] Zk = kr == 1 ? [] : new float[rows * kz];
         public readonly float[] Back = kr == 1 ? [] : new float[rows * hp];
         public readonly float[] Logit = kr == 1 ? [] : new float[rows];
+        public readonly int[] Top = kr == 1 ? [] : new int[rows];
         public readonly float[] Grad = new float[count];
         public double Loss;
     }

@@ -43,9 +43,11 @@ public static class Losses
 
     /// <summary>
     /// Cross-entropy ℓ = −Σₖ yₖ log a2ₖ = −log a2_y with a2 = softmax(z2) and y one-hot at class <paramref name="y"/>
-    /// (docs/notes-multiclass.md M1), computed from the logits as the log-softmax: ℓ = logsumexp(z2) − z2_y. With the
-    /// max m subtracted inside logsumexp, log Σ e^(z2ⱼ − m) has a sum ≥ 1, so it never takes log 0 and never overflows;
-    /// ℓ ≥ 0 and finite for every finite z2 (z2 = [0, 1000] with y = 0 gives 1000, not ∞).
+    /// (docs/notes-multiclass.md M1), computed from the logits as the log-softmax logsumexp(z2) − z2_y, written as
+    /// ℓ = (m − z2_y) + log1p(Σ_{j ≠ t} e^(z2ⱼ − m)) with t the (first) largest logit and m = z2_t. Both terms are ≥ 0 and
+    /// nothing is subtracted, so a confidently right row keeps full relative precision (z2 = [40, 0], y = 0 gives 4.2e-18,
+    /// as the binary head's softplus; logsumexp − z2_y would give 0); e^(z2ⱼ − m) ≤ 1 never overflows and log1p never
+    /// sees 0, so ℓ is finite for every finite z2 (z2 = [0, 1000] with y = 0 gives 1000, not ∞).
     /// </summary>
     /// <param name="y">The class, 0 … K − 1.</param>
     /// <param name="z2">The K logits.</param>
@@ -56,20 +58,41 @@ public static class Losses
             throw new ArgumentOutOfRangeException(nameof(y), y, $"The class y is {y}; with K = {z2.Length} logits it must be 0 … {z2.Length - 1}.");
         }
 
-        return Math.Max(LogSumExp(z2) - z2[y], 0.0);   // ≥ 0 exactly; rounding could leave −1e-16 when a2_y = 1
+        (double m, double others) = ShiftedExpSum(z2);
+        return (m - z2[y]) + Log1P(others);
     }
 
-    /// <summary>log Σⱼ e^(zⱼ), as m + log Σⱼ e^(zⱼ − m) with m = maxⱼ zⱼ (never overflows; the sum is ≥ 1).</summary>
+    /// <summary>log Σⱼ e^(zⱼ), as m + log1p(Σ_{j ≠ t} e^(zⱼ − m)) with m = z_t the largest (never overflows; log1p never sees a negative).</summary>
     public static double LogSumExp(ReadOnlySpan<double> z)
     {
-        double m = Activations.Max(z);
-        double sum = 0;
-        foreach (double v in z)
+        (double m, double others) = ShiftedExpSum(z);
+        return m + Log1P(others);
+    }
+
+    /// <summary>The largest value m = z_t (the first of ties) and Σ_{j ≠ t} e^(zⱼ − m), each term in [0, 1].</summary>
+    private static (double Max, double Others) ShiftedExpSum(ReadOnlySpan<double> z)
+    {
+        if (z.IsEmpty)
         {
-            sum += Math.Exp(v - m);
+            throw new ArgumentException("z is empty; logsumexp needs at least one logit.", nameof(z));
         }
 
-        return m + Math.Log(sum);
+        int top = 0;
+        for (int j = 1; j < z.Length; j++)
+        {
+            if (z[j] > z[top])
+            {
+                top = j;
+            }
+        }
+
+        double m = z[top], others = 0;
+        for (int j = 0; j < z.Length; j++)
+        {
+            others += j == top ? 0.0 : Math.Exp(z[j] - m);
+        }
+
+        return (m, others);
     }
 
     /// <summary>

@@ -273,7 +273,10 @@ public sealed class Network
         Activations.Softmax(z2, a2);
     }
 
-    /// <summary>Multiclass: the predicted class of one row, the index 0 … K − 1 of the largest logit (the first on a tie).</summary>
+    /// <summary>
+    /// Multiclass: the predicted class of one row, the index 0 … K − 1 of the largest logit (the first on a tie), or −1 when
+    /// no logit is a number (a NaN feature makes every logit NaN): no class, never class 0 by default.
+    /// </summary>
     public int PredictClass(ReadOnlySpan<float> x)
     {
         if (Head != Head.MulticlassClassification)
@@ -283,12 +286,14 @@ public sealed class Network
 
         Span<double> z2 = OutputCount <= 1024 ? stackalloc double[OutputCount] : new double[OutputCount];
         PredictLogits(x, z2);
-        int best = 0;
-        for (int k = 1; k < z2.Length; k++)
+        int best = -1;
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < z2.Length; k++)
         {
-            if (z2[k] > z2[best])
+            if (z2[k] > max || (best < 0 && z2[k] == max))
             {
                 best = k;
+                max = z2[k];
             }
         }
 

@@ -12,14 +12,15 @@ namespace TinyNet.MLNet.Onnx;
 /// is already folded into w1 and b1):
 /// <code>
 /// z1 = Gemm(x, w1, b1, transB = 1)      a1 = Sigmoid(z1)      Score = z2 = Gemm(a1, w2, b2, transB = 1)
-/// binary:  Probability = Sigmoid(Score)      PredictedLabel = Not(Less(Probability, 0.5))   (a2 ≥ 0.5, as in ML.NET)
+/// binary:  Probability = Sigmoid(Score)      PredictedLabel = And(Not(Less(Probability, 0.5)), Not(IsNaN(Probability)))
+///          (a2 ≥ 0.5 as ML.NET computes it, false for a NaN row)
 /// </code>
 /// The outputs are named as ML.NET's columns: Score (float, N × 1), and for binary classification Probability (float)
 /// and PredictedLabel (bool). ML.NET's converter also leaves every earlier column as an output (<c>A.output</c>, …).
 /// </summary>
 internal static class TinyNetOnnxExporter
 {
-    /// <summary>The opset of a graph TinyNet writes alone (no steps before it): Gemm, Sigmoid, Less, Not, Softmax, ArgMax, Add and Cast are all in it.</summary>
+    /// <summary>The opset of a graph TinyNet writes alone (no steps before it): Gemm, Sigmoid, Less, Not, IsNaN, And, Softmax, ArgMax, Add, Gather, Where and Cast are all in it.</summary>
     public const long Opset = 13;
 
     /// <summary>The IR version of a graph TinyNet writes alone (ONNX 1.8); ONNX Runtime 1.31 reads IR versions 3 to 11.</summary>
@@ -61,8 +62,27 @@ internal static class TinyNetOnnxExporter
                     "model. Export TinyNet alone (pass the TinyNet transformer and its featurised input), or replace that step.");
             }
 
+            if (prefix.Select(CdfNormalizer).FirstOrDefault(n => n is not null) is { } cdf)
+            {
+                // Its mapper claims ONNX support, but the CDF column function has none: ML.NET's converter fails generically.
+                throw new NotSupportedException(
+                    $"The step {cdf} before TinyNet normalises with the normal CDF (NormalizeLogMeanVariance's default useCdf: true, or " +
+                    "NormalizeMeanVariance with useCdf: true), which ML.NET's ONNX converter cannot write. Use useCdf: false, or leave the " +
+                    "normaliser out: TinyNet standardises its inputs itself, so the model is the same without it.");
+            }
+
             using var ml = new MemoryStream();
-            catalog.ConvertToOnnx(chain, inputData, ml);
+            try
+            {
+                catalog.ConvertToOnnx(chain, inputData, ml);
+            }
+            catch (Exception e) when (e is InvalidOperationException or NotSupportedException or NotImplementedException)
+            {
+                throw new NotSupportedException(
+                    $"ML.NET's ONNX converter could not write the steps before TinyNet ({string.Join(" → ", prefix.Select(p => p.GetType().Name))}): " +
+                    $"{e.Message} Export TinyNet alone (pass the TinyNet transformer and its featurised input), or replace the step it names.", e);
+            }
+
             byte[] mlnet = ml.ToArray();
             features = tinyNet.FeatureColumnName + ".output";
             (_, _, IReadOnlyList<string> outputs) = OnnxReader.Summary(mlnet);
@@ -144,6 +164,33 @@ internal static class TinyNetOnnxExporter
         return null;
     }
 
+    /// <summary>"NormalizingTransformer (column 'x')" when <paramref name="step"/> normalises a column with the normal CDF; otherwise null.</summary>
+    private static string? CdfNormalizer(ITransformer step)
+    {
+        if (step is not Microsoft.ML.Transforms.NormalizingTransformer normalizer)
+        {
+            return null;
+        }
+
+        for (int i = 0; ; i++)
+        {
+            Microsoft.ML.Transforms.NormalizingTransformer.NormalizerModelParametersBase parameters;
+            try
+            {
+                parameters = normalizer.GetNormalizerModelParameters(i);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null;   // past the last column pair: the transformer has no public column count
+            }
+
+            if (parameters.GetType().Name.StartsWith("CdfNormalizerModelParameters", StringComparison.Ordinal))
+            {
+                return $"{nameof(Microsoft.ML.Transforms.NormalizingTransformer)} (its column pair {i})";
+            }
+        }
+    }
+
     private static IDataView? Source(IDataView view) =>
         view.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IDataTransform")?.GetProperty("Source")?.GetValue(view) as IDataView;
 
@@ -151,7 +198,8 @@ internal static class TinyNetOnnxExporter
     /// TinyNet's nodes, initializers and outputs, reading the tensor <paramref name="features"/> (N × D). One output:
     /// Gemm → Sigmoid → Gemm = Score (and for binary Sigmoid → Probability, Probability ≥ 0.5 → PredictedLabel).
     /// Multiclass (K outputs): Gemm → Sigmoid → Gemm = z2 (N × K), Softmax → Score (the K probabilities, as ML.NET's
-    /// column), ArgMax + 1 → PredictedLabel (the key 1 … K, uint32 as ML.NET's key columns; the first on a tie, as ML.NET).
+    /// column), ArgMax + 1 → PredictedLabel (the key 1 … K, uint32 as ML.NET's key columns; the first on a tie, as ML.NET;
+    /// key 0 for a NaN row, as ML.NET).
     /// </summary>
     private static byte[] Graph(Network network, string features, string? name, IEnumerable<byte[]> inputs)
     {
@@ -175,8 +223,12 @@ internal static class TinyNetOnnxExporter
         if (binary)
         {
             nodes.Add(OnnxWriter.Node("Sigmoid", "tinynet.sigmoid2", ["Score"], ["Probability"]));
+            // a2 ≥ 0.5 as ML.NET computes it: false for NaN (Not(Less) alone would say true), so also Not(IsNaN).
             nodes.Add(OnnxWriter.Node("Less", "tinynet.below_half", ["Probability", "tinynet.half"], ["tinynet.below"]));
-            nodes.Add(OnnxWriter.Node("Not", "tinynet.predicted", ["tinynet.below"], ["PredictedLabel"]));
+            nodes.Add(OnnxWriter.Node("Not", "tinynet.not_below", ["tinynet.below"], ["tinynet.at_least_half"]));
+            nodes.Add(OnnxWriter.Node("IsNaN", "tinynet.nan", ["Probability"], ["tinynet.is_nan"]));
+            nodes.Add(OnnxWriter.Node("Not", "tinynet.number", ["tinynet.is_nan"], ["tinynet.is_number"]));
+            nodes.Add(OnnxWriter.Node("And", "tinynet.predicted", ["tinynet.at_least_half", "tinynet.is_number"], ["PredictedLabel"]));
             initializers.Add(OnnxWriter.FloatTensor("tinynet.half", [], [0.5]));
             outputs.Add(OnnxWriter.TensorValue("Probability", OnnxWriter.Float, [-1, 1]));
             outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.Bool, [-1, 1]));
@@ -186,8 +238,14 @@ internal static class TinyNetOnnxExporter
             nodes.Add(OnnxWriter.Node("Softmax", "tinynet.softmax", [z2], ["Score"], ("axis", 1)));
             nodes.Add(OnnxWriter.Node("ArgMax", "tinynet.argmax", [z2], ["tinynet.class"], ("axis", 1), ("keepdims", 1)));
             nodes.Add(OnnxWriter.Node("Add", "tinynet.key", ["tinynet.class", "tinynet.one"], ["tinynet.key1"]));
-            nodes.Add(OnnxWriter.Node("Cast", "tinynet.predicted", ["tinynet.key1"], ["PredictedLabel"], ("to", OnnxWriter.UInt32)));
+            // Key 0 (missing) for a NaN row, as ML.NET: a NaN feature makes every logit NaN, so the first tells.
+            nodes.Add(OnnxWriter.Node("Gather", "tinynet.first_logit", [z2, "tinynet.first"], ["tinynet.z2_0"], ("axis", 1)));
+            nodes.Add(OnnxWriter.Node("IsNaN", "tinynet.nan", ["tinynet.z2_0"], ["tinynet.is_nan"]));
+            nodes.Add(OnnxWriter.Node("Where", "tinynet.missing", ["tinynet.is_nan", "tinynet.zero", "tinynet.key1"], ["tinynet.key"]));
+            nodes.Add(OnnxWriter.Node("Cast", "tinynet.predicted", ["tinynet.key"], ["PredictedLabel"], ("to", OnnxWriter.UInt32)));
             initializers.Add(OnnxWriter.Int64Tensor("tinynet.one", [], [1]));
+            initializers.Add(OnnxWriter.Int64Tensor("tinynet.zero", [], [0]));
+            initializers.Add(OnnxWriter.Int64Tensor("tinynet.first", [1], [0]));
             outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.UInt32, [-1, 1]));
         }
 

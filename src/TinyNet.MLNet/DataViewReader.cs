@@ -9,10 +9,16 @@ internal static class DataViewReader
     /// <param name="Data">The rows read (multiclass labels are classes 0 … K − 1: key value − 1).</param>
     /// <param name="RowsRead">Rows the cursor gave.</param>
     /// <param name="RowsSkipped">Rows skipped for missing values.</param>
-    /// <param name="Classes">Multiclass: the label key's K classes and their key values; null otherwise.</param>
+    /// <param name="Classes">Multiclass: the K classes the labels index (the label key's, or the training classes the labels were mapped to); null otherwise.</param>
     public sealed record Result(DataSet Data, long RowsRead, long RowsSkipped, ClassLabels? Classes = null);
 
-    public static Result Read(IDataView data, TinyNetTrainerOptions options, string role)
+    /// <summary>
+    /// Reads <paramref name="data"/> (the <paramref name="role"/> data, named in every error). Multiclass with
+    /// <paramref name="trainingClasses"/> (a validation set): each row's class is mapped by key value to its index among
+    /// the training classes, so a label keyed in another order (a MapValueToKey fitted on other rows) means the same
+    /// classes; a class the training label lacks, or key values that cannot be compared, are refused naming both lists.
+    /// </summary>
+    public static Result Read(IDataView data, TinyNetTrainerOptions options, string role, ClassLabels? trainingClasses = null)
     {
         ArgumentNullException.ThrowIfNull(data, role);
         DataViewSchema schema = data.Schema;
@@ -20,16 +26,17 @@ internal static class DataViewReader
         if (features.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
         {
             throw new ArgumentOutOfRangeException(nameof(options.FeatureColumnName), options.FeatureColumnName,
-                $"Schema mismatch for feature column '{features.Name}': expected known-size vector of Single, got {features.Type}.");
+                $"Schema mismatch for feature column '{features.Name}': expected known-size vector of Single, got {features.Type} in the {role} data.");
         }
 
         DataViewSchema.Column label = Find(schema, options.LabelColumnName, "label", role);
-        ClassLabels? classes = options.Head == Head.MulticlassClassification ? Classes(label) : null;
+        ClassLabels? classes = options.Head == Head.MulticlassClassification ? Classes(label, role) : null;
+        int[]? classIndex = classes is not null && trainingClasses is not null ? TrainingIndex(classes, trainingClasses, label.Name, role) : null;
         DataViewType expectedLabel = options.Head == Head.BinaryClassification ? BooleanDataViewType.Instance : NumberDataViewType.Single;
         if (classes is null && label.Type != expectedLabel)
         {
             throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName), options.LabelColumnName,
-                $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type}." +
+                $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type} in the {role} data." +
                 (options.Head == Head.BinaryClassification ? " Map the label to Boolean first (for example with a CustomMapping or by loading it as bool)." : ""));
         }
 
@@ -40,7 +47,7 @@ internal static class DataViewReader
             if (weight.Value.Type != NumberDataViewType.Single)
             {
                 throw new ArgumentOutOfRangeException(nameof(options.ExampleWeightColumnName), weightName,
-                    $"Schema mismatch for example weight column '{weightName}': expected Single, got {weight.Value.Type}.");
+                    $"Schema mismatch for example weight column '{weightName}': expected Single, got {weight.Value.Type} in the {role} data.");
             }
         }
 
@@ -93,6 +100,13 @@ internal static class DataViewReader
                     }
 
                     labelValue = key == 0 ? float.NaN : key - 1;    // key 0 is ML.NET's missing value (a value MapValueToKey did not know)
+                    if (classIndex is not null && key > 0)
+                    {
+                        labelValue = classIndex[key - 1] >= 0 ? classIndex[key - 1] : throw new ArgumentException(
+                            $"{role}: row {read} of label column '{label.Name}' holds class '{classes.Names[(int)key - 1]}', which the training " +
+                            $"label does not have (its classes: {trainingClasses!.Describe()}). Key both sets with one MapValueToKey fitted on " +
+                            "every class, or leave such rows out.", role);
+                    }
                 }
                 else if (getBoolLabel is not null)
                 {
@@ -143,16 +157,33 @@ internal static class DataViewReader
                 ", so there is nothing to train on. At least one row needs a positive weight.");
         }
 
-        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped, classes);
+        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped, classIndex is null ? classes : trainingClasses);
     }
 
+    /// <summary>
+    /// For each class of a validation label, its index among the training classes (−1 where training lacks it), matched by
+    /// key value; refuses key values that cannot be compared.
+    /// </summary>
+    private static int[] TrainingIndex(ClassLabels classes, ClassLabels trainingClasses, string labelName, string role) =>
+        classes.IndexIn(trainingClasses) ?? throw new ArgumentException(
+            $"{role}: label column '{labelName}' is keyed over {classes.Describe()}, the training label over {trainingClasses.Describe()}; " +
+            "their classes cannot be matched by value. Key both sets with one MapValueToKey, fitted once.", role);
+
     /// <summary>The classes of a multiclass label column: a key type (of UInt32, as MapValueToKey makes) with K ≥ 2 values.</summary>
-    private static ClassLabels Classes(DataViewSchema.Column label)
+    private static ClassLabels Classes(DataViewSchema.Column label, string role)
     {
-        if (label.Type is not KeyDataViewType key || key.RawType != typeof(uint))
+        if (label.Type is KeyDataViewType other && other.RawType != typeof(uint))
         {
             throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
-                $"Schema mismatch for label column '{label.Name}': multiclass classification needs a key type, got {label.Type}. " +
+                $"Schema mismatch for label column '{label.Name}': expected Key<UInt32>, got {label.Type} in the {role} data. " +
+                $"MapValueToKey makes UInt32 keys: key the label with mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\") " +
+                "instead of converting it to another key type.");
+        }
+
+        if (label.Type is not KeyDataViewType key)
+        {
+            throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
+                $"Schema mismatch for label column '{label.Name}': multiclass classification needs a key type, got {label.Type} in the {role} data. " +
                 $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\").");
         }
 

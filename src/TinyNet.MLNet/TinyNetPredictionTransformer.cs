@@ -19,9 +19,10 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
     private const string ModelSignature = "TINYNETP";
     private const uint Magic = 0x54454E54;      // "TNET"
     // Of the payload below; bump when it changes, keep reading the old ones. 1: one output (regression, binary). 2: adds K
-    // after H, b2 as K values and, for multiclass, the classes. One-output models are still written as 1, so that a TinyNet
-    // that reads only format 1 keeps reading every regression and binary model.
-    private const int FormatVersion = 2;
+    // after H, b2 as K values and, for multiclass, the classes. 3: Int64 class values as 64-bit integers (2 stored them as
+    // doubles). Each model is written in the oldest format that holds it (one output: 1; multiclass: 2, or 3 for Int64
+    // classes), so that an older TinyNet keeps reading every model it can represent.
+    private const int FormatVersion = 3;
 
     internal TinyNetPredictionTransformer(TinyNetModelParameters model, string featureColumnName, VectorDataViewType featureType)
     {
@@ -100,7 +101,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
 
         byte[] bytes = payload.ToArray();
         writer.Write(Magic);
-        writer.Write(Model.OutputCount == 1 ? 1 : FormatVersion);
+        writer.Write(Model.Classes?.PayloadFormat ?? 1);
         writer.Write(bytes.Length);
         writer.Write(bytes);
         writer.Write(Checksum(bytes));
@@ -204,7 +205,7 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 throw Damaged("the feature column name holds control characters");
             }
 
-            ClassLabels? classes = head == Head.MulticlassClassification ? ClassLabels.Read(r, k, Damaged) : null;
+            ClassLabels? classes = head == Head.MulticlassClassification ? ClassLabels.Read(r, k, format, Damaged) : null;
 
             TrainingHistory? history = null;
             if (ReadFlag(r, "the history flag"))
@@ -335,6 +336,12 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
             {
                 throw Damaged($"{name}[{i}] is {values[i]}; every parameter must be finite");
             }
+
+            if (Math.Abs(values[i]) > float.MaxValue)
+            {
+                // TinyNet scores in float32: such a parameter would become ±∞ there and turn probabilities into 0, 1 or NaN.
+                throw Damaged($"{name}[{i}] is {values[i]:R}, beyond the float range ±{float.MaxValue:R} the scorer computes in; every parameter must be a finite float");
+            }
         }
     }
 
@@ -362,8 +369,10 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
         }
 
         /// <summary>
-        /// The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel; multiclass: 0 Score
-        /// (the K probabilities), 1 PredictedLabel (the key 1 … K of the most probable class; the first on a tie).
+        /// The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel (a2 ≥ 0.5, so false for
+        /// a NaN row, as ML.NET's binary scorer); multiclass: 0 Score (the K probabilities), 1 PredictedLabel (the key 1 … K
+        /// of the most probable class, the first on a tie; key 0, ML.NET's missing value, when no probability is a number,
+        /// as ML.NET's multiclass scorer gives for a NaN feature).
         /// </summary>
         public Delegate Getter(int k) => (_probabilities, k) switch
         {
@@ -377,17 +386,20 @@ public sealed class TinyNetPredictionTransformer : ISingleFeaturePredictionTrans
                 p.CopyTo(editor.Values);
                 v = editor.Commit();
             }),
-            _ => (ValueGetter<uint>)((ref uint v) => v = (uint)ArgMax(Probabilities()) + 1),
+            _ => (ValueGetter<uint>)((ref uint v) => v = (uint)(ArgMax(Probabilities()) + 1)),
         };
 
+        /// <summary>The index of the largest probability (the first on a tie), or −1 when none is a number (a NaN row).</summary>
         private static int ArgMax(float[] p)
         {
-            int best = 0;
-            for (int k = 1; k < p.Length; k++)
+            int best = -1;
+            float max = float.NegativeInfinity;
+            for (int k = 0; k < p.Length; k++)
             {
-                if (p[k] > p[best])
+                if (p[k] > max || (best < 0 && p[k] == max))
                 {
                     best = k;
+                    max = p[k];
                 }
             }
 

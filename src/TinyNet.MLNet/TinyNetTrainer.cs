@@ -65,7 +65,7 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         using IChannel ch = host.Start("Training");
         DataViewReader.Result train = DataViewReader.Read(trainData, _options, "training");
         ch.Info(MessageSensitivity.None, $"TinyNet: read {train.RowsRead} training rows, skipped {train.RowsSkipped} with missing values; D = {train.Data.ColumnCount}, H = {core.HiddenUnits}, {core.Head}.");
-        DataViewReader.Result? validation = validationData is null ? null : DataViewReader.Read(validationData, _options, "validation");
+        DataViewReader.Result? validation = validationData is null ? null : DataViewReader.Read(validationData, _options, "validation", train.Classes);
         if (validation is not null)
         {
             ch.Info(MessageSensitivity.None, $"TinyNet: read {validation.RowsRead} validation rows, skipped {validation.RowsSkipped}.");
@@ -86,22 +86,35 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
 
         var progress = new LoggingProgress(ch, _options.Progress);
         TrainingResult result;
-        if (start is null && train.Classes is { } classes)
+        try
         {
-            // K from the label's key type, not from the labels seen: a class missing from these rows still gets its output.
-            Network initial = Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, Head.MulticlassClassification, classes.Count, (ulong)core.Seed);
-            result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+            if (start is null && train.Classes is { } classes)
+            {
+                // K from the label's key type, not from the labels seen: a class missing from these rows still gets its output.
+                Network initial = Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, Head.MulticlassClassification, classes.Count, (ulong)core.Seed);
+                result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+            }
+            else if (start is null)
+            {
+                result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
+            }
+            else
+            {
+                // The saved network works on the features and label as given; training works on the standardised ones.
+                Network initial = StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch);
+                ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
+                result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+            }
         }
-        else if (start is null)
+        catch (ArgumentException e) when (e.ParamName is "HiddenUnits" or "hiddenCount" or "classCount")
         {
-            result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
-        }
-        else
-        {
-            // The saved network works on the features and label as given; training works on the standardised ones.
-            Network initial = StartingPoint(start, trainSet.ColumnCount, train.Classes?.Count ?? 1, labels, scaling);
-            ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
-            result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+            // TinyNet.Core's size and memory refusals name its own parameters; say it in this trainer's terms.
+            int k = train.Classes?.Count ?? 1;
+            throw new ArgumentOutOfRangeException(nameof(TinyNetTrainerOptions.NumberOfHiddenUnits),
+                $"TinyNet cannot train this shape: D = {trainSet.ColumnCount} features in column '{_options.FeatureColumnName}', " +
+                $"H = {_options.NumberOfHiddenUnits} ({nameof(TinyNetTrainerOptions.NumberOfHiddenUnits)})" +
+                (k > 1 ? $", K = {k} classes (the key type of label column '{_options.LabelColumnName}')" : "") + $". {e.Message.Split(" (Parameter ")[0]} " +
+                $"Use a smaller {nameof(TinyNetTrainerOptions.NumberOfHiddenUnits)}" + (k > 1 ? " or a label with fewer classes." : "."));
         }
 
         Network network = result.Network;
@@ -162,8 +175,9 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
     /// The trained network expressed on the standardised features and label this run trains on: the inverse of the folds
     /// applied after training (<see cref="FeatureScaling.UnfoldFrom"/>, <see cref="LabelScaling.UnfoldFrom"/>).
     /// </summary>
-    private Network StartingPoint(TinyNetModelParameters start, int columns, int classCount, LabelScaling? labels, FeatureScaling? scaling)
+    private Network StartingPoint(TinyNetModelParameters start, int columns, ClassLabels? classes, LabelScaling? labels, FeatureScaling? scaling, IChannel ch)
     {
+        int classCount = classes?.Count ?? 1;
         if (start.Head != _options.Head)
         {
             throw new ArgumentException(
@@ -185,9 +199,51 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         }
 
         Network network = start.ToNetwork();
+        if (classes is not null && start.Classes is not null)
+        {
+            MatchClasses(network, start.Classes, classes, ch);
+        }
+
         scaling?.UnfoldFrom(network);
         labels?.UnfoldFrom(network);
         return network;
+    }
+
+    /// <summary>
+    /// Puts the model's outputs in the order of this label's classes, matching them by key value: output k of the result is
+    /// the model's output for class k of <paramref name="classes"/> (rows of w2 and values of b2 reordered). The same classes
+    /// keyed in another order are the same classes; a class the model lacks, or key values that cannot be compared, are
+    /// refused naming both lists.
+    /// </summary>
+    private void MatchClasses(Network network, ClassLabels model, ClassLabels classes, IChannel ch)
+    {
+        int[] index = classes.IndexIn(model) ?? throw new ArgumentException(
+            $"modelParameters was trained on the classes {model.Describe()}, but the label column '{_options.LabelColumnName}' is keyed over " +
+            $"{classes.Describe()}; their classes cannot be matched by value. Use the same MapValueToKey as for the model.", "modelParameters");
+        int missing = Array.IndexOf(index, -1);
+        if (missing >= 0)
+        {
+            throw new ArgumentException(
+                $"modelParameters was trained on the classes {model.Describe()}, but the label column '{_options.LabelColumnName}' is keyed over " +
+                $"{classes.Describe()}: class '{classes.Names[missing]}' is not one of the model's. Continue a model only on its own classes " +
+                "(key the label with the MapValueToKey the model was trained after).", "modelParameters");
+        }
+
+        if (index.Select((j, k) => j == k).All(same => same))
+        {
+            return;
+        }
+
+        int h = network.HiddenCount;
+        double[] w2 = (double[])network.W2.Clone(), b2 = (double[])network.B2.Clone();
+        for (int k = 0; k < index.Length; k++)
+        {
+            Array.Copy(w2, index[k] * h, network.W2, k * h, h);
+            network.B2[k] = b2[index[k]];
+        }
+
+        ch.Info(MessageSensitivity.None,
+            $"TinyNet: the label keys the model's classes {model.Describe()} in another order, {classes.Describe()}; its outputs were reordered to match, by class value.");
     }
 
     /// <summary>Writes each epoch to ML.NET's log (visible through MLContext.Log) and forwards it to the user's IProgress.</summary>

@@ -2,6 +2,30 @@ namespace TinyNet.Tests;
 
 public class DataSetTests
 {
+    /// <summary>
+    /// However large the hold-out fraction, every class keeps at least one row in training (a class of 2 rows at 0.6 used to
+    /// round to 2 held out and 0 trained on).
+    /// </summary>
+    [Theory]
+    [InlineData(0.6)]
+    [InlineData(0.9)]
+    [InlineData(0.99)]
+    public void A_large_hold_out_fraction_keeps_a_row_of_every_class_in_training(double fraction)
+    {
+        float[] y = [.. Enumerable.Repeat(0f, 40), 1f, 1f, 2f, .. Enumerable.Repeat(3f, 20)];
+        DataSet data = DataSet.FromRowMajor([.. Enumerable.Range(0, y.Length).Select(i => (float)i)], 1, y);
+        var split = data.SplitHoldOut(fraction, classCount: 4, seed: 1)!.Value;
+        float[] fit = split.Fit.Labels.ToArray();
+        for (int k = 0; k < 4; k++)
+        {
+            Assert.True(fit.Any(v => v == k), $"class {k} has no training row at fraction {fraction}");
+        }
+
+        Assert.Equal(1, split.HoldOut.Labels.ToArray().Count(v => v == 1));   // the 2-row class still gives one to validation
+        Assert.DoesNotContain(2f, split.HoldOut.Labels.ToArray());             // the 1-row class gives none
+        Assert.Equal(data.RowCount, split.Fit.RowCount + split.HoldOut.RowCount);
+    }
+
     [Fact]
     public void Rows_are_stored_row_major()
     {

@@ -46,6 +46,26 @@ public class FastEngineTests
         AssertClose([reference.B2[0]], [fast.B2[0]], "b2");
     }
 
+    /// <summary>
+    /// The fast engine's training loss of a confidently right softmax row (z2 = [40, 0, 0]) keeps its relative digits, as
+    /// the reference does: log Σ e^(z2 − m) − (z2_y − m) in float gave 0, the loss of a perfect model.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_softmax_training_loss_of_a_confident_row_keeps_its_relative_digits(int threads)
+    {
+        var network = new Network(1, 1, Head.MulticlassClassification, classCount: 3);
+        network.B2[0] = 40;                                           // w2 = 0: z2 = [40, 0, 0] on every row
+        DataSet data = DataSet.FromRowMajor([0.5f, -0.5f, 1f, 2f], 1, [0f, 0f, 0f, 0f]);
+        var options = new TrainerOptions { Head = Head.MulticlassClassification, BatchSize = 4, Threads = threads };
+        using var engine = new FastEngine(network, data, options);
+        double loss = engine.ComputeGradient([0, 1, 2, 3]) / 4;
+        const double Exact = 8.49670851058317774e-18;                 // log(1 + 2 e^−40), to 60 digits
+        Assert.True(Math.Abs(loss - Exact) <= 1e-6 * Exact, $"mean ℓ = {loss:R}, exact {Exact:R}");
+        Assert.True(Math.Abs(engine.LossSum(data) / 4 - Exact) <= 1e-6 * Exact, $"LossSum / N = {engine.LossSum(data) / 4:R}");
+    }
+
     [Fact]
     public void Padded_hidden_units_stay_inert_through_training()
     {

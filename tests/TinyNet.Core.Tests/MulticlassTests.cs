@@ -105,6 +105,17 @@ public class MulticlassTests
     }
 
     [Fact]
+    public void A_NaN_row_has_no_predicted_class_rather_than_class_0()
+    {
+        Network network = Network.CreateRandom(2, 3, Head.MulticlassClassification, classCount: 3, seed: 1);
+        Assert.Equal(-1, network.PredictClass([float.NaN, 1f]));
+        Assert.InRange(network.PredictClass([0.5f, 1f]), 0, 2);
+        network.W2.AsSpan().Clear();
+        network.B2.AsSpan().Clear();
+        Assert.Equal(0, network.PredictClass([0.5f, 1f]));   // a tie: the first class, as before
+    }
+
+    [Fact]
     public void K_comes_from_the_largest_label_or_from_the_starting_network()
     {
         DataSet data = Blobs(30, 2);

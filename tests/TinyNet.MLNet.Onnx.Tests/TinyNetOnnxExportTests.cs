@@ -151,6 +151,82 @@ public sealed class TinyNetOnnxExportTests(Xunit.Abstractions.ITestOutputHelper 
         }
     }
 
+    /// <summary>
+    /// Rows with a NaN feature get the PredictedLabel ML.NET gives: false for binary (a2 ≥ 0.5 is false for NaN; the graph
+    /// used to say Not(Less(NaN, 0.5)) = true) and key 0, the missing value, for multiclass.
+    /// </summary>
+    [Fact]
+    public void A_NaN_row_gets_the_predicted_label_ML_NET_gives()
+    {
+        (MLContext ml, IDataView data, ITransformer model, _) = Train("breast_cancer");
+        var chain = (TransformerChain<ITransformer>)model;
+        ITransformer featurizer = new TransformerChain<ITransformer>([.. chain.Take(chain.Count() - 1)]);
+        var binary = (TinyNetPredictionTransformer)chain.Last();
+        float[][] rows = WithNaNs(featurizer.Transform(data));
+        IDataView view = Vectors(ml, rows);
+        bool[] expected = Column<bool>(ml, binary.Transform(view), "PredictedLabel");
+        Assert.False(expected[1]);
+        Assert.False(expected[4]);
+        using (var session = new InferenceSession(ExportAlone(ml, binary, view)))
+        using (var results = session.Run(Inputs(session, ml, view)))
+        {
+            Assert.Equal(expected, results.First(r => r.Name == "PredictedLabel").AsTensor<bool>());
+        }
+
+        IDataView raw = RealData.Load(ml, "iris");
+        IDataView iris = ml.Transforms.Conversion.MapValueToKey("Label", "class").Fit(raw).Transform(raw);
+        ITransformer irisFeaturizer = ml.Transforms.Concatenate("Features", RealData.Numeric(raw, "class")).Fit(iris);
+        IDataView irisFeatures = irisFeaturizer.Transform(iris);
+        TinyNetPredictionTransformer multiclass = ml.MulticlassClassification.Trainers.TinyNet(numberOfIterations: 10).Fit(irisFeatures);
+        view = Vectors(ml, WithNaNs(irisFeatures));
+        uint[] keys = Column<uint>(ml, multiclass.Transform(view), "PredictedLabel");
+        Assert.Equal(0u, keys[1]);
+        Assert.Equal(0u, keys[4]);
+        Assert.NotEqual(0u, keys[0]);
+        using (var session = new InferenceSession(ExportAlone(ml, multiclass, view)))
+        using (var results = session.Run(Inputs(session, ml, view)))
+        {
+            Assert.Equal(keys, results.First(r => r.Name == "PredictedLabel").AsTensor<uint>());
+        }
+    }
+
+    [Fact]
+    public void A_CDF_normaliser_before_TinyNet_is_refused_by_name()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = RealData.Load(ml, "iris");
+        IDataView data = ml.Transforms.Conversion.MapValueToKey("Label", "class").Fit(raw).Transform(raw);
+        ITransformer model = ml.Transforms.Concatenate("Features", RealData.Numeric(raw, "class"))
+            .Append(ml.Transforms.NormalizeLogMeanVariance("Features"))                   // useCdf: true by default
+            .Append(ml.MulticlassClassification.Trainers.TinyNet(numberOfIterations: 2))
+            .Fit(data);
+        var e = Assert.Throws<NotSupportedException>(() => ml.Model.ConvertToOnnxWithTinyNet(model, data, new MemoryStream()));
+        Assert.Contains("NormalizingTransformer", e.Message);
+        Assert.Contains("normal CDF", e.Message);
+        Assert.Contains("useCdf: false", e.Message);
+    }
+
+    /// <summary>The first six feature vectors, with row 1's first value and all of row 4 set to NaN.</summary>
+    private static float[][] WithNaNs(IDataView features)
+    {
+        float[][] rows = [.. features.GetColumn<VBuffer<float>>("Features").Take(6).Select(v => v.DenseValues().ToArray())];
+        rows[1][0] = float.NaN;
+        Array.Fill(rows[4], float.NaN);
+        return rows;
+    }
+
+    private static IDataView Vectors(MLContext ml, float[][] rows)
+    {
+        SchemaDefinition schema = SchemaDefinition.Create(typeof(VectorRow));
+        schema[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Length);
+        return ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Features = r }), schema);
+    }
+
+    private sealed class VectorRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+
     [Fact]
     public void A_pipeline_that_does_not_end_in_TinyNet_is_refused()
     {

@@ -7,11 +7,12 @@ using Xunit.Abstractions;
 namespace TinyNet.MLNet.Tests;
 
 /// <summary>
-/// Issue 10, item 6: a saved pipeline (NormalizeMeanVariance + TinyNet), mutated 2,000 ways per run: raw byte flips in
+/// A saved pipeline (NormalizeMeanVariance + TinyNet; binary in payload format 1, multiclass with text classes in
+/// format 2), mutated 2,000 ways per run each: raw byte flips in
 /// the zip record holding TinyNet's entry, truncations of the zip, byte flips and truncations of the TinyNet entry
 /// recompressed so the zip itself is valid, TinyNet's header fields (marker, format, length) and payload fields (head,
-/// D, H, history counts, flags, best epoch, parameters set to NaN/∞) set to extremes with the checksum recomputed as a
-/// deliberate tamperer would.
+/// D, H, K, history counts, flags, best epoch, parameters set to NaN/∞ or just beyond float range) set to extremes with the
+/// checksum recomputed as a deliberate tamperer would.
 /// <para>
 /// Every load must end within 30 s, allocate less than 100 MB, and either give bit-identical scores or throw an
 /// exception whose base exception (<see cref="Exception.GetBaseException"/>; ML.NET wraps loader exceptions in
@@ -46,12 +47,18 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     private const string DifferentScores = "DIFFERENT SCORES";
 
     private static readonly int[] Extremes = [int.MinValue, -1, 0, 1, 2, 0x7FFFFFC7, int.MaxValue, 1 << 20, 65536];
-    private static readonly Lazy<Fixture> Saved = new(Fixture.Create);
+    private static readonly Lazy<Fixture> Saved = new(() => Fixture.Create(multiclass: false));
+    private static readonly Lazy<Fixture> SavedMulticlass = new(() => Fixture.Create(multiclass: true));
 
-    [Fact]
-    public void Every_mutated_model_file_loads_identically_or_fails_with_a_documented_exception()
+    /// <summary>Finite doubles a float32 scorer cannot hold: they would score as ±∞.</summary>
+    private static readonly double[] BeyondFloat = [1e39, -1e39, float.MaxValue * (1 + 1e-7), -float.MaxValue * (1 + 1e-7), double.MaxValue, -double.MaxValue];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_mutated_model_file_loads_identically_or_fails_with_a_documented_exception(bool multiclass)
     {
-        Fixture f = Saved.Value;
+        Fixture f = multiclass ? SavedMulticlass.Value : Saved.Value;
         var outcomes = new Dictionary<string, int>();
         Gen<Mutation> mutations = Gen.OneOf(
             Gen.Int[f.TinyNetRecord.Start, f.TinyNetRecord.End - 1].Select(Gen.Byte[1, 255]).Select(t =>
@@ -62,10 +69,12 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             Gen.Int[0, f.Payload.Length - 1].Select(n => new Mutation("TinyNet entry truncation", Where.TinyNetEntry, f.WithTinyNetEntry(f.Payload[..n]))),
             Gen.Int[0, Fixture.HeaderFields.Length - 1].Select(Gen.OneOf(Extremes)).Select(t =>
                 new Mutation($"TinyNet header field {Fixture.HeaderFields[t.Item1]}", Where.TinyNetPayload, f.WithTinyNetEntry(f.SetHeaderField(t.Item1, t.Item2)))),
-            Gen.Int[0, Fixture.BodyFields.Length - 1].Select(Gen.OneOf(Extremes)).Select(t =>
-                new Mutation($"tampered payload field {Fixture.BodyFields[t.Item1]}", Where.TinyNetPayload, f.WithTinyNetEntry(f.Tamper(t.Item1, t.Item2)))),
+            Gen.Int[0, f.BodyFields.Length - 1].Select(Gen.OneOf(Extremes)).Select(t =>
+                new Mutation($"tampered payload field {f.BodyFields[t.Item1]}", Where.TinyNetPayload, f.WithTinyNetEntry(f.Tamper(t.Item1, t.Item2)))),
             Gen.Int[0, f.ParameterCount - 1].Select(Gen.OneOf(double.NaN, double.PositiveInfinity, double.NegativeInfinity)).Select(t =>
-                new Mutation("tampered parameter set to NaN/∞", Where.TinyNetPayload, f.WithTinyNetEntry(f.TamperParameter(t.Item1, t.Item2)))));
+                new Mutation("tampered parameter set to NaN/∞", Where.TinyNetPayload, f.WithTinyNetEntry(f.TamperParameter(t.Item1, t.Item2)))),
+            Gen.Int[0, f.ParameterCount - 1].Select(Gen.OneOf(BeyondFloat.Select(Gen.Const).ToArray())).Select(t =>
+                new Mutation("tampered parameter set beyond float range", Where.TinyNetPayload, f.WithTinyNetEntry(f.TamperParameter(t.Item1, t.Item2)))));
 
         mutations.Sample(m =>
         {
@@ -100,6 +109,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         Assert.Equal(Iterations, outcomes.Values.Sum());
         // The payload checks must actually have been reached, not just ML.NET's: TinyNet's own errors appear.
         Assert.Contains(outcomes.Keys, k => k.StartsWith("tampered payload field") && k.EndsWith(nameof(InvalidDataException)));
+        Assert.Contains(outcomes.Keys, k => k.StartsWith("tampered parameter set beyond float range") && k.EndsWith(nameof(InvalidDataException)));
     }
 
     /// <summary>The mutations a payload check must refuse, one by one, each naming what is wrong.</summary>
@@ -131,6 +141,32 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         Assert.NotNull(error);
         Assert.IsType<InvalidDataException>(error.GetBaseException());
         Assert.Contains(message, error.GetBaseException().Message);
+    }
+
+    [Theory]
+    [InlineData(-1e39)]
+    [InlineData(3.4028236e38)]
+    public void A_tampered_parameter_beyond_float_range_is_refused_naming_it(double value)
+    {
+        // It used to load (finite in double) and score −∞ in float: class c0 got probability 0.
+        Fixture f = SavedMulticlass.Value;
+        int w2 = f.D * f.H + f.H;
+        (_, Exception? error, _) = Load(f, f.WithTinyNetEntry(f.TamperParameter(w2, value)));
+        Assert.NotNull(error);
+        Assert.IsType<InvalidDataException>(error.GetBaseException());
+        Assert.Contains($"w2[0] is {value:R}, beyond the float range", error.GetBaseException().Message);
+    }
+
+    [Fact]
+    public void A_tampered_class_count_or_K_in_a_multiclass_file_is_refused_naming_the_field()
+    {
+        Fixture f = SavedMulticlass.Value;
+        (_, Exception? error, _) = Load(f, f.WithTinyNetEntry(f.Tamper(7, 1)));   // K = 1
+        Assert.NotNull(error);
+        Assert.Contains("its shape is impossible", error.GetBaseException().Message);
+        (_, error, _) = Load(f, f.WithTinyNetEntry(f.Tamper(7, 4)));             // K = 4: the parameters no longer line up
+        Assert.NotNull(error);
+        Assert.IsType<InvalidDataException>(error.GetBaseException());
     }
 
     [Fact]
@@ -181,7 +217,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             {
                 var ml = new MLContext(seed: 0);
                 ITransformer model = ml.Model.Load(new MemoryStream(bytes), out _);
-                float[] scores = [.. model.Transform(f.ScoringData(ml)).GetColumn<float>("Score")];
+                float[] scores = f.ScoresOf(model, ml);
                 return (f.Scores.AsSpan().SequenceEqual(scores) ? Identical : DifferentScores, (Exception?)null, GC.GetAllocatedBytesForCurrentThread() - before);
             }
             catch (Exception e)
@@ -225,7 +261,10 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     internal sealed class Fixture
     {
         public static readonly string[] HeaderFields = ["magic", "format", "length"];
-        public static readonly string[] BodyFields = ["head", "D", "H", "training history count", "validation flag", "best epoch", "history flag"];
+        private static readonly string[] AllBodyFields = ["head", "D", "H", "training history count", "validation flag", "best epoch", "history flag", "K"];
+
+        /// <summary>The payload fields <see cref="Tamper"/> can set (K only in a multiclass payload).</summary>
+        public string[] BodyFields => K > 1 ? AllBodyFields : AllBodyFields[..^1];
 
         public required byte[] Zip { get; init; }
         public required string TinyNetEntry { get; init; }
@@ -233,6 +272,8 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         public required int MagicAt { get; init; }
         public required int D { get; init; }
         public required int H { get; init; }
+        public required int K { get; init; }
+        public required string[] Classes { get; init; }
         public required float[] Scores { get; init; }
         public required float[][] Rows { get; init; }
         public required List<(string Name, byte[] Bytes)> Entries { get; init; }
@@ -267,17 +308,27 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             return i < 0 ? -1 : from + i;
         }
 
-        public int ParameterCount => D * H + 2 * H + 1;
+        public int ParameterCount => D * H + H + K * (H + 1);
 
-        public static Fixture Create()
+        /// <summary>Where the parameters start in the body: after head, D, H (and K, in a multiclass payload).</summary>
+        public int ParametersAt => K == 1 ? 12 : 16;
+
+        private static readonly string[] ClassNames = ["low", "mid", "high"];
+
+        public static Fixture Create(bool multiclass)
         {
             var ml = new MLContext(seed: 3);
             var random = new Random(5);
             float[][] rows = [.. Enumerable.Range(0, 60).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)random.NextDouble() * 10).ToArray())];
-            IDataView data = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r, Label = r[0] > 5 }));
-            var pipeline = ml.Transforms.NormalizeMeanVariance("Features")
-                .Append(ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfHiddenUnits = 3, NumberOfIterations = 4, Seed = 1, ValidationFraction = 0 }));
-            var model = pipeline.Fit(data);
+            IDataView data = ScoringData(ml, rows);
+            ITransformer model = multiclass
+                ? ml.Transforms.Conversion.MapValueToKey("Label", "Class")
+                    .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+                    .Append(ml.MulticlassClassification.Trainers.TinyNet(new TinyNetMulticlassTrainer.Options { NumberOfHiddenUnits = 3, NumberOfIterations = 4, Seed = 1 }))
+                    .Fit(data)
+                : ml.Transforms.NormalizeMeanVariance("Features")
+                    .Append(ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { NumberOfHiddenUnits = 3, NumberOfIterations = 4, Seed = 1, ValidationFraction = 0 }))
+                    .Fit(data);
             using var stream = new MemoryStream();
             ml.Model.Save(model, data.Schema, stream);
             byte[] zip = stream.ToArray();
@@ -303,16 +354,27 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
                 MagicAt = payload.AsSpan().IndexOf("TNET"u8),
                 D = 5,
                 H = 3,
+                K = multiclass ? 3 : 1,
+                Classes = multiclass ? [.. data.GetColumn<string>("Class").Distinct()] : [],
                 Rows = rows,
                 Entries = entries,
-                Scores = [.. model.Transform(ScoringData(ml, rows)).GetColumn<float>("Score")],
+                Scores = ScoresOf(model, ScoringData(ml, rows)),
             };
         }
 
-        public IDataView ScoringData(MLContext ml) => ScoringData(ml, Rows);
+        public float[] ScoresOf(ITransformer model, MLContext ml) => ScoresOf(model, ScoringData(ml, Rows));
+
+        /// <summary>The Score column, flattened: one value per row, or K per row for multiclass.</summary>
+        private static float[] ScoresOf(ITransformer model, IDataView data)
+        {
+            IDataView scored = model.Transform(data);
+            return scored.Schema["Score"].Type is VectorDataViewType
+                ? [.. scored.GetColumn<float[]>("Score").SelectMany(v => v)]
+                : [.. scored.GetColumn<float>("Score")];
+        }
 
         private static IDataView ScoringData(MLContext ml, float[][] rows) =>
-            ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r, Label = r[0] > 5 }));
+            ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r, Label = r[0] > 5, Class = ClassNames[Math.Min((int)(r[0] / 3.34f), 2)] }));
 
         public byte[] WithTinyNetEntry(byte[] payload) => Rezip(TinyNetEntry, payload);
 
@@ -333,6 +395,8 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
                 0 => 0,                                     // head
                 1 => 4,                                     // D
                 2 => 8,                                     // H
+                7 when K > 1 => 12,                         // K
+                7 => throw new ArgumentException("a one-output payload has no K field", nameof(field)),
                 _ => HistoryOffset(body, field),
             };
             if (field == 4 || field == 6)
@@ -353,7 +417,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         public byte[] TamperFeatureName(byte[] encoded)
         {
             byte[] body = Body();
-            int at = 12 + 8 * ParameterCount;
+            int at = ParametersAt + 8 * ParameterCount;
             Assert.Equal(body[at], encoded.Length);
             encoded.CopyTo(body, at + 1);
             return WithBody(body);
@@ -362,14 +426,25 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         public byte[] TamperParameter(int index, double value)
         {
             byte[] body = Body();
-            BitConverter.TryWriteBytes(body.AsSpan(12 + 8 * index), value);
+            BitConverter.TryWriteBytes(body.AsSpan(ParametersAt + 8 * index), value);
             return WithBody(body);
         }
 
         private int HistoryOffset(byte[] body, int field)
         {
-            int at = 12 + 8 * ParameterCount;
+            int at = ParametersAt + 8 * ParameterCount;
             at += 1 + body[at];                             // the feature column name: one length byte, then UTF-8
+            if (K > 1)
+            {
+                Assert.Equal(K, BitConverter.ToInt32(body, at));
+                Assert.Equal(1, body[at + 4]);              // the class list: K, the Text tag, then each name
+                at += 5;
+                for (int k = 0; k < K; k++)
+                {
+                    at += 1 + body[at];
+                }
+            }
+
             int historyFlag = at;
             int count = BitConverter.ToInt32(body, at + 1);
             int validationFlag = at + 1 + 4 + 8 * count;
@@ -429,5 +504,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         public float[] Features { get; set; } = [];
 
         public bool Label { get; set; }
+
+        public string Class { get; set; } = "";
     }
 }
