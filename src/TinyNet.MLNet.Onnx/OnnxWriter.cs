@@ -13,8 +13,11 @@ internal static class OnnxWriter
 {
     // onnx.proto: TensorProto.DataType
     public const int Float = 1;
+    public const int Int32 = 6;
     public const int Int64Type = 7;
+    public const int String = 8;
     public const int Bool = 9;
+    public const int Double = 11;
     public const int UInt32 = 12;
 
     // AttributeProto.AttributeType
@@ -27,12 +30,12 @@ internal static class OnnxWriter
     public static byte[] Model(long irVersion, long opset, string producer, string version, byte[] graph) => Message(o =>
     {
         Int64(o, 1, irVersion);
-        String(o, 2, producer);
-        String(o, 3, version);
+        Text(o, 2, producer);
+        Text(o, 3, version);
         Bytes(o, 7, graph);
         Bytes(o, 8, Message(s =>
         {
-            String(s, 1, "");
+            Text(s, 1, "");
             Int64(s, 2, opset);
         }));
     });
@@ -47,7 +50,7 @@ internal static class OnnxWriter
 
         if (name is not null)
         {
-            String(o, 2, name);
+            Text(o, 2, name);
         }
 
         foreach (byte[] t in initializers)
@@ -71,22 +74,22 @@ internal static class OnnxWriter
     {
         foreach (string i in inputs)
         {
-            String(o, 1, i);
+            Text(o, 1, i);
         }
 
         foreach (string v in outputs)
         {
-            String(o, 2, v);
+            Text(o, 2, v);
         }
 
-        String(o, 3, name);
-        String(o, 4, op);
+        Text(o, 3, name);
+        Text(o, 4, op);
         foreach ((string attribute, long value) in attributes)
         {
             // AttributeProto: name (1), i (3), type (20).
             Bytes(o, 5, Message(a =>
             {
-                String(a, 1, attribute);
+                Text(a, 1, attribute);
                 Int64(a, 3, value);
                 Int64(a, 20, AttributeInt);
             }));
@@ -117,6 +120,35 @@ internal static class OnnxWriter
         return Tensor(name, dims, Int64Type, raw);
     }
 
+    /// <summary>TensorProto of float64 (data_type 11, raw_data little-endian).</summary>
+    public static byte[] DoubleTensor(string name, long[] dims, ReadOnlySpan<double> values) =>
+        Tensor(name, dims, Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray());
+
+    /// <summary>TensorProto of int32 (data_type 6, raw_data little-endian).</summary>
+    public static byte[] Int32Tensor(string name, long[] dims, ReadOnlySpan<int> values) =>
+        Tensor(name, dims, Int32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray());
+
+    /// <summary>TensorProto of uint32 (data_type 12, raw_data little-endian).</summary>
+    public static byte[] UInt32Tensor(string name, long[] dims, ReadOnlySpan<uint> values) =>
+        Tensor(name, dims, UInt32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray());
+
+    /// <summary>TensorProto of strings: dims (1), data_type (2) = 8, string_data (6, UTF-8, one per element), name (8).</summary>
+    public static byte[] StringTensor(string name, long[] dims, IEnumerable<string> values) => Message(o =>
+    {
+        foreach (long d in dims)
+        {
+            Int64(o, 1, d);
+        }
+
+        Int64(o, 2, String);
+        foreach (string v in values)
+        {
+            Bytes(o, 6, System.Text.Encoding.UTF8.GetBytes(v));
+        }
+
+        Text(o, 8, name);
+    });
+
     private static byte[] Tensor(string name, long[] dims, int elementType, byte[] raw)
     {
         if (!BitConverter.IsLittleEndian)
@@ -132,7 +164,7 @@ internal static class OnnxWriter
             }
 
             Int64(o, 2, elementType);
-            String(o, 8, name);
+            Text(o, 8, name);
             Bytes(o, 9, raw);
         });
     }
@@ -143,7 +175,7 @@ internal static class OnnxWriter
     /// </summary>
     public static byte[] TensorValue(string name, int elementType, long[] dims) => Message(o =>
     {
-        String(o, 1, name);
+        Text(o, 1, name);
         Bytes(o, 2, Message(type => Bytes(type, 1, Message(tensor =>
         {
             Int64(tensor, 1, elementType);
@@ -155,7 +187,7 @@ internal static class OnnxWriter
                     {
                         if (d < 0)
                         {
-                            String(dim, 2, "N");
+                            Text(dim, 2, "N");
                         }
                         else
                         {
@@ -184,7 +216,7 @@ internal static class OnnxWriter
         o.WriteBytes(ByteString.CopyFrom(value));
     }
 
-    private static void String(CodedOutputStream o, int field, string value)
+    private static void Text(CodedOutputStream o, int field, string value)
     {
         o.WriteTag(field, WireFormat.WireType.LengthDelimited);
         o.WriteString(value);

@@ -26,15 +26,16 @@ internal static class TinyNetOnnxExporter
     /// <summary>The IR version of a graph TinyNet writes alone (ONNX 1.8); ONNX Runtime 1.31 reads IR versions 3 to 11.</summary>
     public const long IrVersion = 7;
 
-    public static void Export(ModelOperationsCatalog catalog, ITransformer model, IDataView inputData, Stream stream)
+    public static void Export(ModelOperationsCatalog catalog, ITransformer model, IDataView inputData, Stream stream, bool keepIntermediateOutputs)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputData);
         ArgumentNullException.ThrowIfNull(stream);
-        (List<ITransformer> prefix, TinyNetPredictionTransformer tinyNet) = Split(model);
+        (List<ITransformer> prefix, TinyNetPredictionTransformer tinyNet, List<ITransformer> suffix) = Split(model);
         Network network = tinyNet.Model.ToNetwork();
         int d = network.InputCount;
+        List<(string Output, byte[] Node, byte[] Values, byte[] Declared)> mapped = suffix.Count == 0 ? [] : ClassValues(prefix, tinyNet, suffix, inputData);
 
         string features;
         byte[] written;
@@ -48,7 +49,7 @@ internal static class TinyNetOnnxExporter
             }
 
             features = tinyNet.FeatureColumnName;
-            byte[] graph = Graph(network, features, "TinyNet", [OnnxWriter.TensorValue(features, OnnxWriter.Float, [-1, d])]);
+            byte[] graph = Graph(network, features, "TinyNet", [OnnxWriter.TensorValue(features, OnnxWriter.Float, [-1, d])], mapped);
             written = OnnxWriter.Model(IrVersion, Opset, "TinyNet", typeof(TinyNetOnnxExporter).Assembly.GetName().Version?.ToString() ?? "", graph);
         }
         else
@@ -98,27 +99,130 @@ internal static class TinyNetOnnxExporter
                 throw new InvalidOperationException("The steps before TinyNet already output a tensor named Score, Probability or PredictedLabel.");
             }
 
-            written = [.. mlnet, .. OnnxWriter.ModelWithGraph(Graph(network, features, null, []))];
+            written = [.. mlnet, .. OnnxWriter.ModelWithGraph(Graph(network, features, null, [], mapped))];
         }
 
-        stream.Write(written);
+        string[] scoring = network.Head switch
+        {
+            Head.BinaryClassification => ["Score", "Probability", "PredictedLabel"],
+            Head.MulticlassClassification => ["Score", "PredictedLabel"],
+            _ => ["Score"],
+        };
+        stream.Write(OnnxModelEditor.Finish(written, [.. scoring, .. mapped.Select(m => m.Output)], keepIntermediateOutputs));
     }
 
-    /// <summary>The pipeline's steps before TinyNet, and TinyNet, which must be the last step.</summary>
-    private static (List<ITransformer> Prefix, TinyNetPredictionTransformer TinyNet) Split(ITransformer model)
+    /// <summary>
+    /// The MapKeyToValue steps after a multiclass TinyNet, as ONNX: for each column they map from PredictedLabel, a Gather
+    /// of the class values (the training label's key values, in key order, after the value ML.NET gives key 0: empty text,
+    /// NaN, or 0) at the key, named as the step's output column and typed as its values.
+    /// </summary>
+    private static List<(string Output, byte[] Node, byte[] Values, byte[] Declared)> ClassValues(
+        List<ITransformer> prefix, TinyNetPredictionTransformer tinyNet, List<ITransformer> suffix, IDataView inputData)
+    {
+        DataViewSchema scored = tinyNet.GetOutputSchema(new TransformerChain<ITransformer>([.. prefix]).GetOutputSchema(inputData.Schema));
+        DataViewSchema.Column predicted = scored["PredictedLabel"];
+        if (predicted.Type is not KeyDataViewType || predicted.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: var item } })
+        {
+            throw new NotSupportedException(
+                "MapKeyToValue after TinyNet needs a multiclass model whose label had key values (MapValueToKey before the trainer).");
+        }
+
+        var steps = new List<(string, byte[], byte[], byte[])>();
+        foreach (ITransformer step in suffix)
+        {
+            foreach ((string output, string input) in ColumnPairs(step))
+            {
+                if (input != "PredictedLabel")
+                {
+                    throw new NotSupportedException(
+                        $"The MapKeyToValue step after TinyNet maps column '{input}' to '{output}'; only PredictedLabel can be exported after " +
+                        "TinyNet (the ONNX model returns the scoring columns). Drop that pair, or map it outside the exported model.");
+                }
+
+                if (steps.Any(s => s.Item1 == output) || output is "Score" or "Probability")
+                {
+                    throw new NotSupportedException($"The MapKeyToValue step after TinyNet writes '{output}', which the export already has.");
+                }
+
+                (byte[] values, int elementType) = KeyValues(predicted, item, "tinynet." + output + ".values");
+                byte[] node = OnnxWriter.Node("Gather", "tinynet." + output + ".map", ["tinynet." + output + ".values", "tinynet.key"], [output], ("axis", 0));
+                steps.Add((output, node, values, OnnxWriter.TensorValue(output, elementType, [-1, 1])));
+            }
+        }
+
+        return steps;
+    }
+
+    /// <summary>The (output, input) column pairs of a MapKeyToValue step (ML.NET's OneToOneTransformerBase.ColumnPairs, internal).</summary>
+    private static (string Output, string Input)[] ColumnPairs(ITransformer step)
+    {
+        for (Type? type = step.GetType(); type is not null; type = type.BaseType)
+        {
+            if (type.GetField("ColumnPairs", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(step) is (string, string)[] pairs)
+            {
+                return pairs;
+            }
+        }
+
+        throw new NotSupportedException($"The {step.GetType().Name} step after TinyNet does not expose its column pairs in this ML.NET version.");
+    }
+
+    /// <summary>
+    /// The initializer [value of key 0, class 1, …, class K] for a Gather by key, in the key values' own ONNX type, and that
+    /// type. Key 0 (a NaN row) gives what ML.NET's MapKeyToValue gives for a missing key: empty text, NaN, or 0.
+    /// </summary>
+    private static (byte[] Tensor, int ElementType) KeyValues(DataViewSchema.Column predicted, DataViewType item, string name)
+    {
+        if (item is TextDataViewType)
+        {
+            string[] text = [.. Read<ReadOnlyMemory<char>>(predicted).Select(v => v.ToString())];
+            return (OnnxWriter.StringTensor(name, [text.Length + 1], ["", .. text]), OnnxWriter.String);
+        }
+
+        return item switch
+        {
+            _ when item == NumberDataViewType.Single => (OnnxWriter.FloatTensor(name, [Count(predicted) + 1], [double.NaN, .. Read<float>(predicted).Select(v => (double)v)]), OnnxWriter.Float),
+            _ when item == NumberDataViewType.Double => (OnnxWriter.DoubleTensor(name, [Count(predicted) + 1], [double.NaN, .. Read<double>(predicted)]), OnnxWriter.Double),
+            _ when item == NumberDataViewType.Int64 => (OnnxWriter.Int64Tensor(name, [Count(predicted) + 1], [0, .. Read<long>(predicted)]), OnnxWriter.Int64Type),
+            _ when item == NumberDataViewType.Int32 => (OnnxWriter.Int32Tensor(name, [Count(predicted) + 1], [0, .. Read<int>(predicted)]), OnnxWriter.Int32),
+            _ when item == NumberDataViewType.UInt32 => (OnnxWriter.UInt32Tensor(name, [Count(predicted) + 1], [0, .. Read<uint>(predicted)]), OnnxWriter.UInt32),
+            _ => throw new NotSupportedException($"MapKeyToValue after TinyNet: class values of type {item} cannot be exported (Text, Single, Double, Int32, UInt32 and Int64 can)."),
+        };
+    }
+
+    private static int Count(DataViewSchema.Column predicted) => (int)((KeyDataViewType)predicted.Type).Count;
+
+    private static T[] Read<T>(DataViewSchema.Column column)
+    {
+        VBuffer<T> values = default;
+        column.GetKeyValues(ref values);
+        return values.DenseValues().ToArray();
+    }
+
+    /// <summary>
+    /// The pipeline's steps before TinyNet, TinyNet, and the steps after it: none, or MapKeyToValue steps (turning the
+    /// predicted key back into the class value).
+    /// </summary>
+    private static (List<ITransformer> Prefix, TinyNetPredictionTransformer TinyNet, List<ITransformer> Suffix) Split(ITransformer model)
     {
         if (model is TinyNetPredictionTransformer alone)
         {
-            return ([], alone);
+            return ([], alone, []);
         }
 
         var steps = new List<ITransformer>();
         Flatten(model, steps);
-        return steps.Count > 0 && steps[^1] is TinyNetPredictionTransformer last
-            ? (steps[..^1], last)
-            : throw new ArgumentException(
-                $"The model's last step is {(steps.Count > 0 ? steps[^1].GetType().Name : model.GetType().Name)}, not TinyNet; ConvertToOnnxWithTinyNet exports " +
-                "pipelines that end in a TinyNet model (use ML.NET's ConvertToOnnx for others).", nameof(model));
+        int at = steps.FindLastIndex(s => s is TinyNetPredictionTransformer);
+        List<ITransformer> suffix = at < 0 ? [] : steps[(at + 1)..];
+        if (at < 0 || suffix.Any(s => s is not Microsoft.ML.Transforms.KeyToValueMappingTransformer))
+        {
+            ITransformer last = steps.Count > 0 ? steps[^1] : model;
+            throw new ArgumentException(
+                $"The model's last step is {last.GetType().Name}, not TinyNet; ConvertToOnnxWithTinyNet exports pipelines that end in a TinyNet model, " +
+                "optionally followed by MapKeyToValue of its PredictedLabel (use ML.NET's ConvertToOnnx for others).", nameof(model));
+        }
+
+        return (steps[..at], (TinyNetPredictionTransformer)steps[at], suffix);
     }
 
     private static void Flatten(ITransformer model, List<ITransformer> steps)
@@ -201,7 +305,8 @@ internal static class TinyNetOnnxExporter
     /// column), ArgMax + 1 → PredictedLabel (the key 1 … K, uint32 as ML.NET's key columns; the first on a tie, as ML.NET;
     /// key 0 for a NaN row, as ML.NET).
     /// </summary>
-    private static byte[] Graph(Network network, string features, string? name, IEnumerable<byte[]> inputs)
+    private static byte[] Graph(Network network, string features, string? name, IEnumerable<byte[]> inputs,
+        List<(string Output, byte[] Node, byte[] Values, byte[] Declared)> mapped)
     {
         int d = network.InputCount, h = network.HiddenCount, k = network.OutputCount;
         bool binary = network.Head == Head.BinaryClassification, multiclass = network.Head == Head.MulticlassClassification;
@@ -247,6 +352,12 @@ internal static class TinyNetOnnxExporter
             initializers.Add(OnnxWriter.Int64Tensor("tinynet.zero", [], [0]));
             initializers.Add(OnnxWriter.Int64Tensor("tinynet.first", [1], [0]));
             outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.UInt32, [-1, 1]));
+            foreach ((_, byte[] node, byte[] values, byte[] declared) in mapped)
+            {
+                nodes.Add(node);
+                initializers.Add(values);
+                outputs.Add(declared);
+            }
         }
 
         return OnnxWriter.Graph(name, nodes, initializers, inputs, outputs);

@@ -25,7 +25,7 @@ internal static class DataViewReader
         DataViewSchema.Column features = Find(schema, options.FeatureColumnName, "feature", role);
         if (features.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
         {
-            throw new ArgumentOutOfRangeException(nameof(options.FeatureColumnName), options.FeatureColumnName,
+            throw new ArgumentOutOfRangeException(nameof(options.FeatureColumnName),
                 $"Schema mismatch for feature column '{features.Name}': expected known-size vector of Single, got {features.Type} in the {role} data.");
         }
 
@@ -35,9 +35,8 @@ internal static class DataViewReader
         DataViewType expectedLabel = options.Head == Head.BinaryClassification ? BooleanDataViewType.Instance : NumberDataViewType.Single;
         if (classes is null && label.Type != expectedLabel)
         {
-            throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName), options.LabelColumnName,
-                $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type} in the {role} data." +
-                (options.Head == Head.BinaryClassification ? " Map the label to Boolean first (for example with a CustomMapping or by loading it as bool)." : ""));
+            throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName),
+                $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type} in the {role} data." + LabelAdvice(options.Head, label));
         }
 
         DataViewSchema.Column? weight = null;
@@ -46,7 +45,7 @@ internal static class DataViewReader
             weight = Find(schema, weightName, "example weight", role);
             if (weight.Value.Type != NumberDataViewType.Single)
             {
-                throw new ArgumentOutOfRangeException(nameof(options.ExampleWeightColumnName), weightName,
+                throw new ArgumentOutOfRangeException(nameof(options.ExampleWeightColumnName),
                     $"Schema mismatch for example weight column '{weightName}': expected Single, got {weight.Value.Type} in the {role} data.");
             }
         }
@@ -151,7 +150,7 @@ internal static class DataViewReader
 
         if (s is not null && !s.Items.ContainsAnyExcept(0f))
         {
-            throw new ArgumentOutOfRangeException(nameof(options.ExampleWeightColumnName), options.ExampleWeightColumnName,
+            throw new ArgumentOutOfRangeException(nameof(options.ExampleWeightColumnName),
                 $"{role}: every one of the {y.Count} rows has weight 0 in example weight column '{options.ExampleWeightColumnName}'" +
                 (skipped > 0 ? $" ({skipped} more rows were skipped for missing values)" : "") +
                 ", so there is nothing to train on. At least one row needs a positive weight.");
@@ -174,7 +173,7 @@ internal static class DataViewReader
     {
         if (label.Type is KeyDataViewType other && other.RawType != typeof(uint))
         {
-            throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
+            throw new ArgumentOutOfRangeException("LabelColumnName",
                 $"Schema mismatch for label column '{label.Name}': expected Key<UInt32>, got {label.Type} in the {role} data. " +
                 $"MapValueToKey makes UInt32 keys: key the label with mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\") " +
                 "instead of converting it to another key type.");
@@ -182,14 +181,14 @@ internal static class DataViewReader
 
         if (label.Type is not KeyDataViewType key)
         {
-            throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
+            throw new ArgumentOutOfRangeException("LabelColumnName",
                 $"Schema mismatch for label column '{label.Name}': multiclass classification needs a key type, got {label.Type} in the {role} data. " +
                 $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\").");
         }
 
         if (key.Count < 2 || key.Count > int.MaxValue)
         {
-            throw new ArgumentOutOfRangeException("LabelColumnName", label.Name,
+            throw new ArgumentOutOfRangeException("LabelColumnName",
                 $"Label column '{label.Name}' is a key over {key.Count} value(s); multiclass classification needs at least 2 classes " +
                 "(with two, the binary trainer is the same model with one output).");
         }
@@ -216,6 +215,20 @@ internal static class DataViewReader
 
         return float.IsFinite(weight) && weight >= 0 ? null : $"{weight} in example weight column '{weightName}' (weights must be finite and ≥ 0)";
     }
+
+    /// <summary>How to get the label this head needs from the one given, written as the ONNX-exportable transforms.</summary>
+    private static string LabelAdvice(Head head, DataViewSchema.Column label) => (head, label.Type) switch
+    {
+        (Head.BinaryClassification, TextDataViewType) =>
+            $" Map the label's text to Boolean first: mlContext.Transforms.Conversion.MapValue(\"{label.Name}\", " +
+            $"new[] {{ new KeyValuePair<string, bool>(\"yes\", true), new(\"no\", false) }}, \"{label.Name}\") with your two values, " +
+            "or load the column as bool.",
+        (Head.BinaryClassification, _) =>
+            $" Load the label as bool, or map its values to Boolean first with mlContext.Transforms.Conversion.MapValue(\"{label.Name}\", …).",
+        (Head.Regression, NumberDataViewType) =>
+            $" Convert it first: mlContext.Transforms.Conversion.ConvertType(\"{label.Name}\", outputKind: DataKind.Single).",
+        _ => "",
+    };
 
     private static DataViewSchema.Column Find(DataViewSchema schema, string name, string what, string role) =>
         schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(name,

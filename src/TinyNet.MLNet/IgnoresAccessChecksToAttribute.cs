@@ -1,6 +1,8 @@
 // Read by the runtime, not the compiler: lets this assembly's own metadata name Microsoft.ML.Core's internal
-// LoadableClassAttribute (added after compilation by tools/TinyNet.AddLoader) without the runtime dropping it.
+// LoadableClassAttribute and Microsoft.ML.Data's internal ISingleFeaturePredictionTransformer (both added after
+// compilation by tools/TinyNet.AddLoader) without the runtime dropping the one or refusing the other.
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
+[assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
 
 namespace System.Runtime.CompilerServices;
 

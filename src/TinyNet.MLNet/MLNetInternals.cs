@@ -7,7 +7,7 @@ using Microsoft.ML.Runtime;
 namespace TinyNet.MLNet;
 
 /// <summary>
-/// Every use of an ML.NET internal, in one file. ML.NET 5.0 keeps the save/load plumbing of third-party transformers
+/// Every use of an ML.NET internal, in one file. ML.NET 5.0 and 6.0 keep the save/load plumbing of third-party transformers
 /// internal (ModelSaveContext.Writer, ModelLoadContext, VersionInfo, LoadableClassAttribute, TrainerInfo's constructor); these members are reached
 /// with [UnsafeAccessor] and reflection. <see cref="EnsureAvailable"/> checks all of them at first use and fails with a
 /// message naming the ML.NET version if one is missing, so a future ML.NET breaks loudly, never silently.
@@ -69,7 +69,7 @@ internal static class MLNetInternals
         {
             throw new InvalidOperationException(
                 $"TinyNet.MLNet cannot save or load models with ML.NET {MLNetVersion}: {problem}. " +
-                "TinyNet.MLNet supports Microsoft.ML 5.0.x; use that version or a TinyNet release built for yours.");
+                "TinyNet.MLNet supports Microsoft.ML 5.0.x and 6.0.x; use one of those or a TinyNet release built for yours.");
         }
     }
 

@@ -1,6 +1,7 @@
 // A TinyNet user's program written like every ML.NET sample: `using Microsoft.ML;` and nothing else.
 //   Consumer train DIR   trains a pipeline ending in TinyNet, saves DIR/model.zip and DIR/scores.txt (float bits), and a
-//                        multiclass one (MapValueToKey → TinyNet → MapKeyToValue) as DIR/multiclass.zip, DIR/multiclass.txt
+//                        multiclass one (MapValueToKey → TinyNet → MapKeyToValue) as DIR/multiclass.zip, DIR/multiclass.txt;
+//                        trains LightGBM beside it (the same ML.NET) and runs ML.NET's standard PFI call on the TinyNet model
 //   Consumer load DIR    in a fresh process, loads both with no registration call and checks the scores bit for bit and
 //                        the predicted classes; then scores DIR/model.onnx (ConvertToOnnxWithTinyNet) with ONNX Runtime
 // Exit code 0 when every check passes.
@@ -24,7 +25,8 @@ if (args[0] == "train")
     // The packed TinyNet.MLNet.dll must carry ML.NET's LoadableClassAttribute (added at build time by TinyNet.AddLoader).
     bool attribute = typeof(TinyNetCatalog).Assembly.GetCustomAttributesData()
         .Any(a => a.AttributeType.FullName == "Microsoft.ML.LoadableClassAttribute");
-    Console.WriteLine($"TinyNet.MLNet {typeof(TinyNetCatalog).Assembly.GetName().Version} from {typeof(TinyNetCatalog).Assembly.Location}");
+    Console.WriteLine($"TinyNet.MLNet {typeof(TinyNetCatalog).Assembly.GetName().Version} from {typeof(TinyNetCatalog).Assembly.Location}, " +
+        $"Microsoft.ML {typeof(MLContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]}");
     if (!attribute)
     {
         Console.Error.WriteLine("FAIL: the packed TinyNet.MLNet.dll carries no LoadableClassAttribute");
@@ -48,6 +50,19 @@ if (args[0] == "train")
     if (auc <= 0.8)
     {
         return Fail($"training AUC {auc:F4} is too low for this separable data");
+    }
+
+    // The built-in trainer users compare TinyNet with, from the same ML.NET in the same process.
+    ITransformer lightGbm = ml.Transforms.Concatenate("Features", "X1", "X2", "X3")
+        .Append(ml.BinaryClassification.Trainers.LightGbm()).Fit(data);
+    Console.WriteLine($"LightGBM beside it: training AUC {ml.BinaryClassification.Evaluate(lightGbm.Transform(data)).AreaUnderRocCurve:F4}");
+
+    // The PFI call of ML.NET's docs, on the whole pipeline: one entry per feature name.
+    var importance = ml.BinaryClassification.PermutationFeatureImportanceNonCalibrated(trained, trained.Transform(data), permutationCount: 1);
+    Console.WriteLine("PFI (AUC change): " + string.Join(", ", importance.Select(p => $"{p.Key} {p.Value.AreaUnderRocCurve.Mean:F3}")));
+    if (!importance.Keys.Order().SequenceEqual(["X1", "X2", "X3"]))
+    {
+        return Fail($"PFI reported {string.Join(", ", importance.Keys)}, not the features X1, X2, X3");
     }
 
     // Multiclass: the label must be a key; the predicted key goes back to the class name.

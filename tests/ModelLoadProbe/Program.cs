@@ -1,9 +1,22 @@
 // Loads a saved ML.NET model in a fresh process and prints the bits of every Score it gives on a CSV, one row per line
 // (multiclass: the K probabilities' bits and the PredictedClass column, when the pipeline maps the key back to text).
 //   ModelLoadProbe MODEL.zip DATA.csv [--no-register]
+// Or opens an ONNX file in ONNX Runtime, in a process of its own so that ONNX Runtime's log (written to stderr, at
+// warning level) is the caller's to read, and prints its inputs and outputs:
+//   ModelLoadProbe onnx-session MODEL.onnx
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
 using TinyNet.MLNet;
+
+if (args is ["onnx-session", var onnxPath])
+{
+    using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
+    using var session = new InferenceSession(onnxPath, options);
+    Console.WriteLine("inputs: " + string.Join(", ", session.InputMetadata.Keys));
+    Console.WriteLine("outputs: " + string.Join(", ", session.OutputMetadata.Keys));
+    return 0;
+}
 
 var ml = new MLContext(seed: 0);
 if (!args.Contains("--no-register"))

@@ -28,6 +28,19 @@ public class ErrorAndFeatureImportanceTests
     }
 
     [Fact]
+    public void A_text_label_for_binary_names_the_MapValue_that_fixes_it_and_nothing_else()
+    {
+        var ml = new MLContext();
+        IDataView data = ml.Data.LoadFromEnumerable([new ClassLabelsTests.StringLabelRow { Label = "Yes", Features = [1, 2] }]);
+        var e = Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.TinyNet().Fit(data));
+        Assert.Contains("expected Boolean, got String in the training data. Map the label's text to Boolean first: " +
+            "mlContext.Transforms.Conversion.MapValue(\"Label\"", e.Message);
+        Assert.DoesNotContain("CustomMapping", e.Message);       // it blocks ONNX export
+        Assert.DoesNotContain("Actual value was", e.Message);
+        Assert.Equal("LabelColumnName", e.ParamName);
+    }
+
+    [Fact]
     public void A_regression_label_of_the_wrong_type_is_named()
     {
         var ml = new MLContext();
