@@ -49,6 +49,7 @@ internal static class CompareApp
             }
 
             Directory.CreateDirectory(command.OutputFolder);
+            List<TrainerResult> peers = command.PeerResults is { } peerFile ? PeerResults.Read(peerFile) : [];
             foreach (DataSpec spec in command.Data)
             {
                 var stopwatch = Stopwatch.StartNew();
@@ -59,6 +60,7 @@ internal static class CompareApp
                         return RunDataSet(spec, command, progress);
                     })
                     : RunDataSet(spec, command, progress);
+                rows.AddRange(peers.Where(p => p.Dataset == spec.Name && string.Equals(p.Task, spec.Task.ToString(), StringComparison.OrdinalIgnoreCase)));
                 results.AddRange(rows);
                 Report.PrintTable(output, spec, rows, stopwatch.Elapsed);
                 foreach (string png in Plots.Write(command.OutputFolder, spec, rows, history))
@@ -111,7 +113,13 @@ internal static class CompareApp
         }
 
         (string[] strata, string? positiveValue) = LabelsOf(table, labelIndex, spec);
-        string augmented = SplitFile.Write(table, spec, strata);
+        bool[][] testRows = SplitFile.TestRows(strata);
+        if (command.ExportSplits is { } folder)
+        {
+            SplitFile.Export(folder, spec, testRows);
+        }
+
+        string augmented = SplitFile.Write(table, testRows);
         try
         {
             var ml = new MLContext(seed: 0);
@@ -210,18 +218,34 @@ internal static class CompareApp
     }
 }
 
-/// <summary>Writes the CSV again with split flags __test0..4 (stratified 80/20 per seed).</summary>
+/// <summary>The splits: stratified 80/20 per seed; the CSV written again with their flags __test0..4; their test rows exported.</summary>
 internal static class SplitFile
 {
-    public static string Write(CsvTable table, DataSpec spec, string[] strata)
+    /// <summary>For each split, which rows are its test rows.</summary>
+    public static bool[][] TestRows(string[] strata) => [.. Enumerable.Range(0, CompareApp.Splits).Select(s => Pick(strata, 0.2, seed: s))];
+
+    /// <summary>FOLDER/&lt;data set&gt;.csv: "split,row" for every test row of every split (row 0 is the first data line).</summary>
+    public static void Export(string folder, DataSpec spec, bool[][] test)
     {
-        int n = table.Rows.Count;
-        var test = new bool[CompareApp.Splits][];
-        for (int s = 0; s < CompareApp.Splits; s++)
+        Directory.CreateDirectory(folder);
+        var sb = new StringBuilder("split,row\n");
+        for (int s = 0; s < test.Length; s++)
         {
-            test[s] = Pick(strata, 0.2, seed: s);
+            for (int i = 0; i < test[s].Length; i++)
+            {
+                if (test[s][i])
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"{s},{i}\n");
+                }
+            }
         }
 
+        File.WriteAllText(Path.Combine(folder, spec.Name + ".csv"), sb.ToString());
+    }
+
+    public static string Write(CsvTable table, bool[][] test)
+    {
+        int n = table.Rows.Count;
         string path = Path.Combine(Path.GetTempPath(), $"tinynet-compare-{Guid.NewGuid():N}.csv");
         var sb = new StringBuilder();
         sb.Append(string.Join(',', table.Header.Select(Quote)));
@@ -344,6 +368,37 @@ internal static class Featurizer
             Normalizer.MinMax => pipeline.Append(ml.Transforms.NormalizeMinMax("Features")),
             _ => pipeline,
         };
+    }
+}
+
+/// <summary>Rows in --json's format from another tool (examples/Compare/peers/sklearn_peers.py), to print beside ML.NET's trainers.</summary>
+internal static class PeerResults
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static List<TrainerResult> Read(string path)
+    {
+        try
+        {
+            List<TrainerResult> rows = JsonSerializer.Deserialize<List<TrainerResult>>(File.ReadAllText(path), Options) ?? [];
+            foreach (TrainerResult r in rows)
+            {
+                if (r.Dataset is null || r.Task is null || r.Trainer is null || r.Metrics is null)
+                {
+                    throw new InvalidDataException($"--peer-results: '{path}' has a row without dataset, task, trainer or metrics.");
+                }
+            }
+
+            return rows;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"--peer-results: '{path}' is not a JSON list of result rows ({e.Message}).");
+        }
     }
 }
 
@@ -539,7 +594,7 @@ internal static class Report
         output.WriteLine("|---|" + string.Concat(keys.Select(_ => "---:|")) + "---:|---:|");
         foreach (TrainerResult r in rows)
         {
-            output.WriteLine($"| {r.Trainer} | " + string.Join(" | ", keys.Select(k => r.Metrics[k].ToString(k == "rmse" || k == "mae" ? "F3" : "F4", CultureInfo.InvariantCulture))) +
+            output.WriteLine($"| {r.Trainer} | " + string.Join(" | ", keys.Select(k => !r.Metrics.TryGetValue(k, out double v) ? "" : v.ToString(k == "rmse" || k == "mae" ? "F3" : "F4", CultureInfo.InvariantCulture))) +
                              $" | {r.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture)} | {r.PredictRowsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} |");
         }
     }

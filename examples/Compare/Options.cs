@@ -126,12 +126,14 @@ internal sealed record TinyNetVariant(string Name, IReadOnlyList<KeyValuePair<st
 /// <summary>The command line, parsed. <see cref="Parse"/> throws <see cref="UsageException"/> with a message for the user.</summary>
 internal sealed record CommandLine(
     IReadOnlyList<DataSpec> Data, IReadOnlyList<string>? Trainers, string? Json, string OutputFolder,
-    Normalizer Normalizer, IReadOnlyList<TinyNetVariant> Variants, IReadOnlyList<string> Skipped)
+    Normalizer Normalizer, IReadOnlyList<TinyNetVariant> Variants, IReadOnlyList<string> Skipped,
+    string? ExportSplits = null, string? PeerResults = null)
 {
     public const string Usage =
         "usage: Compare [--data PATH --label COLUMN --task binary|regression|multiclass [--positive VALUE] | --data-dir FOLDER [--manifest FILE]]\n" +
         "               [--trainers tinynet,sdca,...] [--normalizer meanvar|meanvar-centred|minmax|robust|none]\n" +
         "               [--tinynet NAME=VALUE,...] [--variants FILE] [--json FILE] [--out FOLDER]\n" +
+        "               [--export-splits FOLDER] [--peer-results FILE]\n" +
         "  no --data or --data-dir: the bundled breast_cancer, credit_data, concrete, diabetes, shuttle, wine and penguins data sets.\n" +
         "  --data-dir: every data set its manifest lists (default FOLDER/manifest.csv; columns file,label,task,positive);\n" +
         "      examples/Compare/manifests/shared-data.csv lists the project's 31 shared data sets (docs/defaults.md).\n" +
@@ -140,7 +142,10 @@ internal sealed record CommandLine(
         "  --normalizer: the featurisation's last step (default meanvar = NormalizeMeanVariance, which does not centre).\n" +
         "  --tinynet: TinyNet options to change from its defaults, by property name (for example NumberOfHiddenUnits=64).\n" +
         "  --variants: run several TinyNet configurations as rows 'tinynet:NAME'; one per line, 'NAME NAME=VALUE,...'\n" +
-        "      (a line 'defaults' with no settings is TinyNet's defaults; # starts a comment).";
+        "      (a line 'defaults' with no settings is TinyNet's defaults; # starts a comment).\n" +
+        "  --export-splits: write FOLDER/<data set>.csv, the test rows of every split ('split,row'; row 0 = the first data\n" +
+        "      line), for a peer run on the same rows (examples/Compare/peers/sklearn_peers.py).\n" +
+        "  --peer-results: a JSON file of rows in --json's format (the peer script's output), printed beside the ML.NET trainers.";
 
     public static readonly string[] BinaryTrainers = ["tinynet", "sdca", "lbfgs", "fasttree", "lightgbm"];
     public static readonly string[] RegressionTrainers = ["tinynet", "sdca", "ogd", "fasttree", "lightgbm"];
@@ -154,7 +159,8 @@ internal sealed record CommandLine(
     };
 
     private static readonly string[] Names =
-        ["--data", "--label", "--task", "--positive", "--json", "--trainers", "--out", "--data-dir", "--manifest", "--normalizer", "--tinynet", "--variants"];
+        ["--data", "--label", "--task", "--positive", "--json", "--trainers", "--out", "--data-dir", "--manifest", "--normalizer", "--tinynet", "--variants",
+            "--export-splits", "--peer-results"];
 
     public static CommandLine Parse(string[] args)
     {
@@ -259,8 +265,13 @@ internal sealed record CommandLine(
                 ? [TinyNetVariant.Parse("tinynet", overrides, "--tinynet")]
                 : [TinyNetVariant.Defaults];
 
+        if (values.TryGetValue("--peer-results", out string? peers) && !File.Exists(peers))
+        {
+            throw new UsageException($"--peer-results: no file at '{peers}'.");
+        }
+
         return new CommandLine(data, trainers, values.GetValueOrDefault("--json"), values.GetValueOrDefault("--out") ?? "compare-output",
-            normalizer, variants, skipped);
+            normalizer, variants, skipped, values.GetValueOrDefault("--export-splits"), peers);
     }
 
     internal static TaskKind? ParseTask(string? text, string where) => text switch

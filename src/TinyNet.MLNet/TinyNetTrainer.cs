@@ -105,6 +105,19 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
                 ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
                 result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
             }
+
+            if (_options.RefitOnAllRows && validationSet is null && core.ValidationFraction > 0 && result.History.ValidationLoss is not null)
+            {
+                // Early stopping chose the epoch count; train that long on every row, from the same start.
+                int epochs = Math.Max(1, result.History.BestEpoch);
+                ch.Info(MessageSensitivity.None, $"TinyNet: the hold-out chose {epochs} epochs; training again on all {trainSet.RowCount} rows for that many.");
+                core.Epochs = epochs;
+                core.ValidationFraction = 0;
+                Network initial = start is null
+                    ? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, train.Classes?.Count ?? 1, (ulong)core.Seed)
+                    : StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch);
+                result = Trainer.Train(initial, trainSet, core, null, progress, _options.CancellationToken);
+            }
         }
         catch (ArgumentException e) when (e.ParamName is "HiddenUnits" or "hiddenCount" or "classCount")
         {

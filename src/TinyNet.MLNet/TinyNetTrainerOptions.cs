@@ -95,6 +95,14 @@ public abstract class TinyNetTrainerOptions
     public float ValidationFraction { get; set; }
 
     /// <summary>
+    /// With the hold-out of <see cref="ValidationFraction"/> (<c>Fit(train)</c>), let early stopping only choose the number
+    /// of epochs: after the run on the other rows picks its best epoch E, train again from the same starting network on
+    /// every row for E epochs and return that model, so no row is left out of the final fit. About twice the training
+    /// time. Ignored without a hold-out (<see cref="ValidationFraction"/> 0 or <c>Fit(train, validation)</c>). Default false.
+    /// </summary>
+    public bool RefitOnAllRows { get; set; }
+
+    /// <summary>
     /// Training threads; 0 for as many as pay off (one per core, each step using those that get at least 64 rows of the
     /// batch); more than the processor count is clamped to it. Default 0.
     /// </summary>

@@ -50,12 +50,49 @@ public sealed class CompareAppTests : IDisposable
         Assert.All(rows, r => Assert.True(r.GetProperty("metrics").GetProperty("rmse").GetDouble() > 0));
     }
 
+    /// <summary>
+    /// --export-splits writes each split's test rows, stratified 80/20 by class (the rows Compare tests on), and
+    /// --peer-results prints another tool's rows beside the ML.NET trainers, in the set's table and the JSON.
+    /// </summary>
+    [Fact]
+    public void Splits_are_exported_and_peer_results_print_beside_the_trainers()
+    {
+        string csv = WriteCsv(binary: true);
+        string splits = Path.Combine(_folder, "splits");
+        string peers = Path.Combine(_folder, "peers.json");
+        string name = Path.GetFileNameWithoutExtension(csv);
+        File.WriteAllText(peers, $$"""
+            [{"dataset": "{{name}}", "task": "binary", "trainer": "sklearn-mlp16", "splits": 5,
+              "metrics": {"auc": 0.91234, "accuracy": 0.8, "logLoss": 0.5}, "trainSeconds": 1.5, "predictRowsPerSecond": 1000},
+             {"dataset": "other", "task": "binary", "trainer": "sklearn-hgb", "splits": 5,
+              "metrics": {"auc": 0.5}, "trainSeconds": 1, "predictRowsPerSecond": 1}]
+            """);
+        string json = Path.Combine(_folder, "with-peers.json");
+        (int exit, string output, string error) = Run("--data", csv, "--label", "y", "--task", "binary", "--positive", "yes", "--trainers", "tinynet",
+            "--export-splits", splits, "--peer-results", peers, "--json", json, "--out", _folder);
+        Assert.True(exit == 0, error);
+
+        string[] lines = File.ReadAllLines(Path.Combine(splits, name + ".csv"));
+        Assert.Equal("split,row", lines[0]);
+        (int Split, int Row)[] test = [.. lines.Skip(1).Select(l => l.Split(',')).Select(f => (int.Parse(f[0], CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture)))];
+        Assert.Equal([0, 1, 2, 3, 4], test.Select(t => t.Split).Distinct());
+        Assert.All(test.GroupBy(t => t.Split), g => Assert.InRange(g.Count(), 28, 32));      // 20% of 150 rows
+        Assert.All(test, t => Assert.InRange(t.Row, 0, 149));
+        Assert.NotEqual(test.Where(t => t.Split == 0).Select(t => t.Row), test.Where(t => t.Split == 1).Select(t => t.Row));
+
+        Assert.Contains("| sklearn-mlp16 | 0.9123 | 0.8000 |  | 0.5000 | 1.50 |", output);   // no F1 from the peer: an empty cell
+        Assert.DoesNotContain("sklearn-hgb", output);                                           // another data set's row
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(["tinynet", "sklearn-mlp16"], doc.RootElement.EnumerateArray().Select(r => r.GetProperty("trainer").GetString()));
+    }
+
     [Theory]
     [InlineData(2, "Unknown argument '--bogus'", "--bogus", "1")]
     [InlineData(2, "--json needs a value", "--json")]
     [InlineData(2, "--data: no file at", "--data", "/nonexistent.csv", "--label", "y", "--task", "binary")]
     [InlineData(2, "--label, --task and --positive go with --data", "--label", "y")]
     [InlineData(2, "names an unknown trainer", "--trainers", "tinynet,xgboost")]
+    [InlineData(2, "--peer-results: no file at", "--peer-results", "/nonexistent.json")]
     [InlineData(2, "--normalizer is 'zscore'", "--normalizer", "zscore")]
     [InlineData(2, "no TinyNet option 'Hidden'; options: ", "--tinynet", "Hidden=3")]
     [InlineData(2, "NumberOfHiddenUnits = 'many' is not a valid Int32", "--tinynet", "NumberOfHiddenUnits=many")]
