@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The softmax head beside TorchSharp (issue 13), in one run on this machine: training epochs for K ∈ {3, 10, 26} at
+# The softmax head beside TorchSharp, in one run on this machine: training epochs for K ∈ {3, 10, 26} at
 # D = 100, H = 64, B ∈ {32, 256}; N = 100,000 teacher rows cut into K equal classes; plain SGD, lr 1e-3, shuffled epochs.
 #   - TinyNet through the user path (Trainer.Train, Head.MulticlassClassification, Threads = 0), at the widest vector width
 #     and with AVX-512 switched off (AVX2);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TinyNet beside its peers, in one run on this machine (issue 11):
+# TinyNet beside its peers, in one run on this machine:
 #   - TinyNet through the user path (Trainer.Train, shuffled epochs, plain SGD, binary head, Threads = 0), at the widest
 #     vector width and again with AVX-512 switched off (AVX2), and with AVX2 off too (SSE, Vector128) if asked;
 #   - the TorchSharp-cpu 0.107 peer (benchmarks/TorchSharpPeer: nn.Linear, nn.Sigmoid, optim.SGD, randperm per epoch),

@@ -7,7 +7,7 @@ using TinyNet.MLNet;
 namespace TinyNet.Benchmarks;
 
 /// <summary>
-/// Issue 12's speed target for the defaults, measured the way users run it: <c>Fit(train)</c> of the ML.NET trainers
+/// The defaults' speed target, measured the way users run it: <c>Fit(train)</c> of the ML.NET trainers
 /// with their defaults (no options) on teacher data with D = 100, N training rows, for both heads, beside L-BFGS / SDCA
 /// and LightGBM in the same run. Each Fit is timed <c>repeats</c> times after one warm-up Fit on 1,000 rows; the median
 /// is printed with the epochs TinyNet ran and the held-out quality (20,000 rows). A stopwatch, not BenchmarkDotNet:

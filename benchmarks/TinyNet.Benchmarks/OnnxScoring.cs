@@ -7,7 +7,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace TinyNet.Benchmarks;
 
 /// <summary>
-/// Issue 15's measurement: scoring a TinyNet model (D = 100, H = 32, binary, teacher data) through ONNX Runtime (the model
+/// Scoring a TinyNet model (D = 100, H = 32, binary, teacher data) through ONNX Runtime (the model
 /// exported with ConvertToOnnxWithTinyNet) against ML.NET's Transform + a cursor over Score and a PredictionEngine, for a
 /// batch of 10,000 rows and for one row at a time. A stopwatch over warm runs (median of 7), not BenchmarkDotNet.
 /// <code>dotnet run -c Release --project benchmarks/TinyNet.Benchmarks -- --onnx-scoring</code>

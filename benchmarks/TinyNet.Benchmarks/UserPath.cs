@@ -105,7 +105,7 @@ internal static class UserPathTiming
 }
 
 /// <summary>
-/// The multiclass user path in BenchmarkDotNet (issue 13): <c>Trainer.Train</c> with the softmax head, plain SGD, shuffled
+/// The multiclass user path in BenchmarkDotNet: <c>Trainer.Train</c> with the softmax head, plain SGD, shuffled
 /// epochs, N = 100,000 teacher rows cut into K equal classes, D = 100, H = 64, default threads. One operation is a whole
 /// Train call of <see cref="Epochs"/> epochs. The peer comparison is benchmarks/compare-multiclass.sh.
 /// </summary>
@@ -135,7 +135,7 @@ public class TrainMulticlass
 }
 
 /// <summary>
-/// The multiclass user path, one configuration per process, for benchmarks/compare-multiclass.sh (issue 13), beside the
+/// The multiclass user path, one configuration per process, for benchmarks/compare-multiclass.sh, beside the
 /// TorchSharp peer's softmax + CrossEntropyLoss: <c>--multiclass-path D H K B threads epochs repeats</c>. Trainer.Train
 /// with the softmax head, plain SGD, shuffled epochs, N = 100,000 teacher rows cut into K equal classes. Prints one line:
 /// "tinynet WIDTH threads=T D=.. H=.. K=.. B=..: median S s/epoch".

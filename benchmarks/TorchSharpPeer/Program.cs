@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 // The TorchSharp peer: the same teacher data as TinyNet's user-path timing, trained as a TorchSharp user would —
 // nn.Linear, nn.Sigmoid, nn.Linear, BCEWithLogitsLoss, optim.SGD, a randperm per epoch.
 // Usage: TorchSharpPeer D H B threads epochs repeats. Prints "torchsharp threads=T D=.. H=.. B=..: median S s/epoch".
-// Multiclass (issue 13): TorchSharpPeer multiclass D H K B threads epochs repeats — nn.Linear(H, K) and CrossEntropyLoss
+// Multiclass: TorchSharpPeer multiclass D H K B threads epochs repeats — nn.Linear(H, K) and CrossEntropyLoss
 // (log-softmax + negative log-likelihood) on the same teacher rows cut into K classes.
 NativeFix.LoadShim();
 bool multiclass = args[0] == "multiclass";

@@ -1,4 +1,4 @@
-// The main job until the ML.NET comparison lands: train TinyNet.Core on a bundled CSV and print its loss curve.
+// TinyNet.Core alone, no ML.NET: train on a bundled CSV and print the loss curve.
 //   dotnet run --project examples/TrainCsv                        (breast_cancer.csv, binary: malignant vs benign)
 //   dotnet run --project examples/TrainCsv -- concrete            (concrete.csv, regression)
 using System.Globalization;

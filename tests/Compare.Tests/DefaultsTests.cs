@@ -3,10 +3,10 @@ using System.Text.Json;
 namespace TinyNet.Examples.Compare.Tests;
 
 /// <summary>
-/// The defaults regression test of issue 12 (docs/defaults.md): TinyNet with its defaults, in the README's pipeline
+/// The defaults regression test (docs/defaults.md): TinyNet with its defaults, in the README's pipeline
 /// (default NormalizeMeanVariance), five splits, on six small real sets copied from the project's shared data sets. On every binary
 /// set its AUC is at least the better linear trainer's (L-BFGS, SDCA) − 0.005; on every regression set its RMSE is at
-/// most 1.02 × the better linear trainer's (SDCA, OGD); on three multiclass sets (issue 13) its micro accuracy is at least
+/// most 1.02 × the better linear trainer's (SDCA, OGD); on three multiclass sets its micro accuracy is at least
 /// the better maximum-entropy trainer's (LbfgsMaximumEntropy, SdcaMaximumEntropy). The multiclass sets are the ones where
 /// the study's margin exceeds a test row per split (wine +0.028, glass +0.061, vehicle +0.090), so that the check is not at
 /// the mercy of one row's rounding at another SIMD width; the sets where TinyNet ties are reported in docs/defaults.md.

@@ -17,6 +17,23 @@ public class MulticlassContractTests
         Assert.Equal(1000.0, Losses.CrossEntropyFromLogits(0, [0.0, 1000.0, -5.0]), 1e-12);
     }
 
+    /// <summary>
+    /// logsumexp = m + log1p(Σ_{j ≠ top} e^(zⱼ − m)) against the direct sum where nothing overflows, with the largest logit
+    /// in each position, and an empty span refused.
+    /// </summary>
+    [Theory]
+    [InlineData(1.0, 2.0, 3.0)]
+    [InlineData(3.0, 1.0, 2.0)]
+    [InlineData(2.0, 3.0, 1.0)]
+    [InlineData(-0.5, -0.5, 0.25)]
+    public void Logsumexp_equals_the_direct_sum_wherever_the_largest_logit_is(double z0, double z1, double z2)
+    {
+        double direct = Math.Log(Math.Exp(z0) + Math.Exp(z1) + Math.Exp(z2));
+        Assert.Equal(direct, Losses.LogSumExp([z0, z1, z2]), 1e-14);
+        Assert.Equal(direct - z1, Losses.CrossEntropyFromLogits(1, [z0, z1, z2]), 1e-14);
+        Assert.Contains("at least one logit", Assert.Throws<ArgumentException>(() => Losses.LogSumExp([])).Message);
+    }
+
     [Fact]
     public void Bad_shapes_and_classes_are_refused_with_what_is_valid()
     {

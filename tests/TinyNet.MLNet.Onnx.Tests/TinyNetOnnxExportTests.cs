@@ -7,7 +7,7 @@ using TinyNet.MLNet.Onnx;
 namespace TinyNet.MLNet.Onnx.Tests;
 
 /// <summary>
-/// Issue 15: pipelines ending in TinyNet, exported with ConvertToOnnxWithTinyNet, give in ONNX Runtime the outputs ML.NET's
+/// Pipelines ending in TinyNet, exported with ConvertToOnnxWithTinyNet, give in ONNX Runtime the outputs ML.NET's
 /// Transform gives, row by row, on real data (breast_cancer, credit_data with categoricals and missing values, concrete),
 /// and load back into ML.NET with ApplyOnnxModel.
 /// </summary>
@@ -111,7 +111,7 @@ public sealed class TinyNetOnnxExportTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     /// <summary>
-    /// Multiclass (issue 13): Softmax → Score, the K probabilities, and ArgMax + 1 → PredictedLabel, the key, against
+    /// Multiclass: Softmax → Score, the K probabilities, and ArgMax + 1 → PredictedLabel, the key, against
     /// ML.NET row by row on iris, for the whole pipeline and for TinyNet alone.
     /// </summary>
     [Fact]

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace TinyNet.MLNet.Tests;
 
 /// <summary>
-/// Issue 12, first part: TinyNet standardises its features itself and folds that into w1 and b1, so the model does not
+/// TinyNet standardises its features itself and folds that into w1 and b1, so the model does not
 /// depend on the normaliser before it. ML.NET's default NormalizeMeanVariance does not centre (fixZero: true).
 /// </summary>
 public class FeatureScalingTests(Xunit.Abstractions.ITestOutputHelper output)

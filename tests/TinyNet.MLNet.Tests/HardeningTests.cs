@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 
 namespace TinyNet.MLNet.Tests;
 
-/// <summary>Issue 10 through ML.NET: wrong-length vectors, all-zero weights, the reader's first allocation, the MLContext seed.</summary>
+/// <summary>Hardening through ML.NET: wrong-length vectors, all-zero weights, the reader's first allocation, the MLContext seed.</summary>
 public class HardeningTests
 {
     private static (MLContext Ml, TinyNetPredictionTransformer Model) TrainOnTwoFeatures()
@@ -103,7 +103,7 @@ public class HardeningTests
         Assert.Equal(Train(1, 7), Train(2, 7));               // an explicit seed wins over the context
     }
 
-    /// <summary>Issue 11: Transform and PredictionEngine score through the float32 SIMD kernels; they must equal the double reference.</summary>
+    /// <summary>Transform and PredictionEngine score through the float32 SIMD kernels; they must equal the double reference.</summary>
     [Fact]
     public void Transform_and_prediction_engine_scores_equal_the_double_reference_within_float_rounding()
     {

@@ -23,13 +23,13 @@ namespace TinyNet.MLNet.Tests;
 /// Not fuzzed here: ML.NET's own entries (the normaliser, the chain, the saved input schema). They carry no checksum and
 /// .NET's zip reader does not verify CRC-32; measured while writing this test, a byte flipped in them (recompressed) can
 /// load as a different pipeline (the normaliser's numbers), allocate over 100 MB, or hang ML.NET's binary schema reader.
-/// That is ML.NET's format, outside TinyNet's reach; the README says so.
+/// That is ML.NET's format, outside TinyNet's reach; docs/mlnet.md says so.
 /// </para>
 /// </summary>
 public class ModelFileFuzzTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// What a damaged model file may throw, as the base exception (README, "What to know"): InvalidDataException (TinyNet's
+    /// What a damaged model file may throw, as the base exception (docs/mlnet.md, "What to know"): InvalidDataException (TinyNet's
     /// payload checks, .NET's zip reader), FormatException (ML.NET's model-header checks), InvalidOperationException
     /// (ML.NET's version check: "Cannot read version … data"), IOException (ML.NET reading a stream cut short, or an
     /// assembly name damaged into one that does not exist: EndOfStream, FileNotFound, FileLoad), CultureNotFoundException

@@ -2,7 +2,7 @@ using Microsoft.ML;
 
 namespace TinyNet.MLNet.Tests;
 
-/// <summary>Issue 14: the options carry ML.NET's search-space attributes over ranges that hold both tasks' defaults.</summary>
+/// <summary>The options carry ML.NET's search-space attributes over ranges that hold both tasks' defaults.</summary>
 public class SearchSpaceTests
 {
     [Theory]
@@ -38,7 +38,7 @@ public class SearchSpaceTests
     }
 }
 
-/// <summary>Issue 12 and 14: the defaults, written once per task, are what the catalog's simple overload trains with.</summary>
+/// <summary>The defaults, written once per task, are what the catalog's simple overload trains with.</summary>
 public class DefaultsTests
 {
     [Fact]

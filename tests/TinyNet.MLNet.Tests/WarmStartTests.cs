@@ -4,7 +4,7 @@ using Microsoft.ML.Trainers;
 namespace TinyNet.MLNet.Tests;
 
 /// <summary>
-/// Issue 14: the trainers are ML.NET trainer estimators (<see cref="ITrainerEstimator{TTransformer, TModel}"/> with a
+/// The trainers are ML.NET trainer estimators (<see cref="ITrainerEstimator{TTransformer, TModel}"/> with a
 /// <see cref="TrainerInfo"/>) and continue training from a trained model, like L-BFGS's Fit(trainData, modelParameters).
 /// </summary>
 public class WarmStartTests

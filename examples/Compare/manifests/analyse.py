@@ -6,7 +6,7 @@ usage: analyse.py PEERS.json VARIANTS.json [MORE_VARIANTS.json ...] [--pick BINA
 For every TinyNet configuration (rows named tinynet or tinynet:NAME) and every binary / regression data set:
   - the score: AUC (binary) or RMSE relative to the best configuration's on that set (regression: rmse / best);
   - its rank among the configurations on that set (1 = best; ties share the mean rank);
-  - the gap to the targets of issue 12: binary AUC - max(lbfgs, sdca) (target >= -0.005) and AUC - lightgbm;
+  - the gap to the defaults' targets: binary AUC - max(lbfgs, sdca) (target >= -0.005) and AUC - lightgbm;
     regression RMSE / min(sdca, ogd) (target <= 1.02) and RMSE / lightgbm.
 Per configuration it prints the median rank, the worst loss against the best configuration on any set, the number
 of sets that miss the linear target, and the median gap to LightGBM. With --pick, it then prints the targets table of
@@ -110,8 +110,8 @@ def main(argv):
             for s in present:
                 v = score[(s, n)]
                 if binary:
-                    # binary: AUC ≥ the better linear trainer − 0.005 (issue 12); multiclass: micro accuracy ≥ the better
-                    # maximum-entropy trainer, no tolerance (issue 13)
+                    # binary: AUC ≥ the better linear trainer − 0.005; multiclass: micro accuracy ≥ the better
+                    # maximum-entropy trainer, no tolerance
                     linear = max(peer.get((s, t), {}).get(key, float("-inf")) for t in ("lbfgs", "sdca"))
                     if v < linear - (0.005 if task == "binary" else 1e-9):
                         misses.append(s)

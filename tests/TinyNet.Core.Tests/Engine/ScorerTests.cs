@@ -1,6 +1,6 @@
 namespace TinyNet.Tests;
 
-/// <summary>The float32 scorer (issue 11) against the double reference, at every vector width.</summary>
+/// <summary>The float32 scorer against the double reference, at every vector width.</summary>
 public class ScorerTests
 {
     public static TheoryData<string> Widths => [.. Kernels.All.Select(k => k.Width)];

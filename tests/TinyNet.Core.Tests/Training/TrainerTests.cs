@@ -166,7 +166,7 @@ public class TrainerTests
     [Fact]
     public void Scaling_every_sample_weight_changes_nothing()
     {
-        // Issue 10, item 13: J divides by Σs, so weights express relative importance only; with the old 1/B rule,
+        // J divides by Σs, so weights express relative importance only; with the old 1/B rule,
         // weighting every sample by 3 was the same as tripling the learning rate.
         DataSet data = TestData.Teacher(40, 3, Head.BinaryClassification, seed: 6);
         DataSet tripled = DataSet.FromRowMajor(data.Features.ToArray(), 3, data.Labels.ToArray(), Enumerable.Repeat(3f, 40).ToArray());
@@ -227,7 +227,7 @@ public class TrainerTests
     [Fact]
     public void All_zero_weights_are_refused_naming_the_weights()
     {
-        // Issue 10, item 3: they used to train on nothing and return a model with loss 0.
+        // They used to train on nothing and return a model with loss 0.
         var e = Assert.Throws<ArgumentException>(() => DataSet.FromRowMajor([1, 2], 1, [0, 1], [0, 0]));
         Assert.Equal("weights", e.ParamName);
         Assert.Contains("all 2 sample weights are 0", e.Message);

@@ -95,7 +95,8 @@ public sealed class TrainerOptions
     /// <summary>
     /// When <see cref="Trainer.Train(DataSet, TrainerOptions, DataSet?, IProgress{TrainingProgress}?, CancellationToken)"/>
     /// gets no validation set: hold out this fraction of the training rows (seeded by <see cref="Seed"/>, stratified by
-    /// class for binary classification) as one, for early stopping with the best epoch's parameters restored, as
+    /// class for binary and multiclass classification, every class keeping a row in training) as one, for early stopping
+    /// with the best epoch's parameters restored, as
     /// scikit-learn's MLP does with <c>early_stopping=True</c>. The held-out rows are not trained on. In [0, 1); 0, or
     /// <see cref="EarlyStoppingPatience"/> 0, trains on every row for <see cref="Epochs"/> epochs. Ignored when a
     /// validation set is passed. Default 0.

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace TinyNet.Tests;
 
 /// <summary>
-/// The fast engine's kernels at every vector width (issue 11): each against the double reference on any machine, and the
+/// The fast engine's kernels at every vector width: each against the double reference on any machine, and the
 /// width the runtime picks checked against what CI asked for.
 /// </summary>
 public class KernelsTests
@@ -137,7 +137,7 @@ public class KernelsTests
     }
 }
 
-/// <summary>Issue 11: the reduction and the update split over the threads give the same bits as one thread doing them.</summary>
+/// <summary>The reduction and the update split over the threads give the same bits as one thread doing them.</summary>
 public class ParallelUpdateTests
 {
     [Theory]

@@ -1,7 +1,7 @@
 namespace TinyNet.Tests;
 
 /// <summary>
-/// Issue 10 in TinyNet.Core: the divergence rule (TrainingDivergedException), sizes that cannot be allocated, and the
+/// In TinyNet.Core: the divergence rule (TrainingDivergedException), sizes that cannot be allocated, and the
 /// thread clamp. Each test failed before its fix.
 /// </summary>
 public class HardeningTests
@@ -150,7 +150,7 @@ public class HardeningTests
     [Fact]
     public void Threads_0_starts_one_per_core_not_a_hard_2()
     {
-        // Issue 11: a 16-core server got 2 threads. On this 2-core machine the old rule min(cores, 2) gave the same answer,
+        // A 16-core server got 2 threads. On this 2-core machine the old rule min(cores, 2) gave the same answer,
         // so the rule is also checked for 16 processors, where it would have given 2.
         Assert.Equal(Environment.ProcessorCount, FastEngine.ThreadsFor(0, 4096));
         Assert.Equal(Math.Min(Environment.ProcessorCount, 3), FastEngine.ThreadsFor(0, 3));   // never more than the batch's rows

@@ -1,7 +1,7 @@
 namespace TinyNet.Tests;
 
 /// <summary>
-/// The softmax head (issue 13) in the Core: the network with K outputs, softmax and cross-entropy numerics, training,
+/// The softmax head in the Core: the network with K outputs, softmax and cross-entropy numerics, training,
 /// the scorer at every width, the hold-out stratified by class, and the errors for bad classes and shapes.
 /// </summary>
 public class MulticlassTests

@@ -70,7 +70,7 @@ public class LossesTests
     }
 }
 
-/// <summary>Issue 10, item 12: the log-loss of a confident correct prediction keeps its digits (no cancellation).</summary>
+/// <summary>The log-loss of a confident correct prediction keeps its digits (no cancellation).</summary>
 public class LogLossPrecisionTests
 {
     /// <summary>
