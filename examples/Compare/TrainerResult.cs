@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Spectre.Console;
-using TinyNet.MLNet;
-
 namespace TinyNet.Examples.Compare;
 
 /// <summary>One split's metrics and timings for one trainer.</summary>

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Spectre.Console;
 using TinyNet.MLNet;
 
 namespace TinyNet.Examples.Compare;

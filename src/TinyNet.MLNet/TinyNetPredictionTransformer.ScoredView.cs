@@ -1,7 +1,5 @@
-using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
 
 namespace TinyNet.MLNet;
 
