@@ -37,7 +37,7 @@ internal sealed class FastEngine : IEngine
     private readonly Kernels _kernels;
     private readonly int _hp, _oB1, _oW2, _oB2;
     private readonly DataSet _train;
-    private readonly TrainerOptions _options;
+    private readonly UpdateRule _rule;
     private readonly float[] _theta, _grad, _m, _v;
     private readonly int[] _batchRows;
     private readonly float[] _w2t, _b2, _zeros;   // K > 1: W2ᵀ and b2 for the logits' tiled product, once per step; a zero bias
@@ -73,7 +73,7 @@ internal sealed class FastEngine : IEngine
         _oW2 = _layout.OW2;
         _oB2 = _layout.OB2;
         _train = train;
-        _options = options;
+        _rule = UpdateRule.For(options);
         _l2 = (float)options.L2Regularization;
         _theta = new float[_layout.Count];
         _grad = new float[_layout.Count];
@@ -107,7 +107,7 @@ internal sealed class FastEngine : IEngine
         }
 
         _step++;
-        _update = UpdateStepFor(learningRate);
+        _update = _rule.Step(learningRate, _step);   // θ ← θ − lr · g (errata E7: lr on every parameter), momentum or Adam
         return Run(rows, weightSum, update: true);
     }
 
@@ -479,15 +479,7 @@ internal sealed class FastEngine : IEngine
         return RoundUp(count, RowTile);
     }
 
-    /// <summary>
-    /// The constants of this step's update: θ ← θ − lr · g (errata E7: lr on every parameter), or momentum, or Adam with
-    /// its bias corrections for step <see cref="_step"/>.
-    /// </summary>
-    private UpdateStep UpdateStepFor(double learningRate) => new(
-        _options.Optimizer, (float)learningRate, (float)_options.Momentum,
-        (float)_options.Beta1, (float)_options.Beta2, (float)(1 - _options.Beta1), (float)(1 - _options.Beta2),
-        (float)(1 / (1 - Math.Pow(_options.Beta1, _step))), (float)(1 / (1 - Math.Pow(_options.Beta2, _step))),
-        (float)_options.Epsilon);
+
 
     /// <summary>
     /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and

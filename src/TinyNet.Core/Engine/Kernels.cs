@@ -81,11 +81,6 @@ internal abstract class Kernels
     public abstract void Exp(Span<float> z);
 }
 
-/// <summary>One optimiser step's constants: the rule, lr, μ of momentum, Adam's β's and bias corrections (as reciprocals).</summary>
-internal readonly record struct UpdateStep(
-    Optimizer Optimizer, float Rate, float Momentum,
-    float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float InvC1, float InvC2, float Epsilon);
-
 /// <summary>
 /// The kernels, written once over <typeparamref name="S"/>'s vectors of <c>S.Width</c> floats. Register tiles are
 /// 4 rows × <c>S.TileVectors</c> vectors (4 × 64 hidden units at AVX-512, 4 × 16 at AVX2, 4 × 16 on NEON, 4 × 8 on SSE) in

@@ -26,6 +26,7 @@ internal sealed class ReferenceEngine : IEngine
     private readonly Network _network;
     private readonly DataSet _train;
     private readonly TrainerOptions _options;
+    private readonly UpdateRule _rule;
     private readonly Gradients _gradients;
     private readonly double[] _xBatch;
     private readonly double[] _yBatch;
@@ -39,6 +40,7 @@ internal sealed class ReferenceEngine : IEngine
         _network = initial.Clone();
         _train = train;
         _options = options;
+        _rule = UpdateRule.For(options);
         _gradients = Gradients.For(initial);
         int batch = Math.Min(options.BatchSize, train.RowCount);
         _xBatch = new double[batch * train.ColumnCount];
@@ -136,38 +138,6 @@ internal sealed class ReferenceEngine : IEngine
         Span<double> m = _m.AsSpan(offset, theta.Length);
         Span<double> v = _v.AsSpan(offset, theta.Length);
         offset += theta.Length;
-        switch (_options.Optimizer)
-        {
-            case Optimizer.Sgd:
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    theta[i] -= lr * g[i];                                   // θ ← θ − lr · ∂J/∂θ
-                }
-
-                break;
-            case Optimizer.Momentum:
-                double mu = _options.Momentum;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    m[i] = mu * m[i] - lr * g[i];                            // v ← μ v − lr · g
-                    theta[i] += m[i];                                        // θ ← θ + v
-                }
-
-                break;
-            default:
-                double beta1 = _options.Beta1, beta2 = _options.Beta2, eps = _options.Epsilon;
-                double c1 = 1.0 - Math.Pow(beta1, _step);
-                double c2 = 1.0 - Math.Pow(beta2, _step);
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    m[i] = beta1 * m[i] + (1.0 - beta1) * g[i];
-                    v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i];
-                    double mHat = m[i] / c1;
-                    double vHat = v[i] / c2;
-                    theta[i] -= lr * mHat / (Math.Sqrt(vHat) + eps);
-                }
-
-                break;
-        }
+        _rule.Update(theta, g, m, v, lr, _step);
     }
 }
