@@ -3,7 +3,7 @@ using Microsoft.ML;
 namespace TinyNet.MLNet.Tests;
 
 /// <summary>The options carry ML.NET's search-space attributes over ranges that hold both tasks' defaults.</summary>
-public class SearchSpaceTests
+public class TinyNetTrainerOptionsSearchSpaceTests
 {
     [Theory]
     [InlineData(nameof(TinyNetTrainerOptions.NumberOfHiddenUnits))]
@@ -39,7 +39,7 @@ public class SearchSpaceTests
 }
 
 /// <summary>The defaults, written once per task, are what the catalog's simple overload trains with.</summary>
-public class DefaultsTests
+public class TinyNetTrainerOptionsDefaultsTests
 {
     [Fact]
     public void The_binary_default_holds_out_a_tenth_and_stops_early_on_it()

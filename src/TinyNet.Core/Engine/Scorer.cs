@@ -6,7 +6,7 @@ namespace TinyNet;
 /// (K outputs, M1). Scores equal <see cref="Network.Predict(ReadOnlySpan{float})"/> and
 /// <see cref="Network.PredictProbabilities"/>, the double reference, within float rounding.
 /// <para>
-/// Made by <see cref="Network.CreateScorer"/>, it holds a float copy of the parameters taken at that moment (later changes
+/// Made by <see cref="NetworkScoring.CreateScorer"/> (<c>network.CreateScorer()</c>), it holds a float copy of the parameters taken at that moment (later changes
 /// to the network are not seen) and its own buffers: allocation-free per call, and not thread-safe. Give each thread its
 /// own with <see cref="Clone"/>, which shares the parameters.
 /// </para>

@@ -319,19 +319,6 @@ public sealed class Network
         }
     }
 
-    /// <summary>
-    /// A float32 <see cref="Scorer"/> of this network's current parameters, running the fast engine's SIMD kernels: the
-    /// fast way to score many rows. Not thread-safe: one per thread (<see cref="Scorer.Clone"/>).
-    /// </summary>
-    public Scorer CreateScorer() => new(this);
-
-    /// <summary>
-    /// Batched float32 scoring: <paramref name="features"/> holds rows of D values back to back; writes a2 for each row
-    /// into <paramref name="output"/>, through a new <see cref="Scorer"/> (for repeated calls, create one with
-    /// <see cref="CreateScorer"/> and reuse it).
-    /// </summary>
-    public void Predict(ReadOnlySpan<float> features, Span<float> output) => CreateScorer().Predict(features, output);
-
     /// <summary>True if every parameter is a finite number.</summary>
     public bool IsFinite() =>
         AllFinite(B2) && AllFinite(W1) && AllFinite(B1) && AllFinite(W2);

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace TinyNet.MLNet.Tests;
 
 /// <summary>Hardening through ML.NET: wrong-length vectors, all-zero weights, the reader's first allocation, the MLContext seed.</summary>
-public class HardeningTests
+public class InputAndScoringTests
 {
     private static (MLContext Ml, TinyNetPredictionTransformer Model) TrainOnTwoFeatures()
     {
