@@ -64,6 +64,11 @@ public class FastEngineTests
         const double Exact = 8.49670851058317774e-18;                 // log(1 + 2 e^−40), to 60 digits
         Assert.True(Math.Abs(loss - Exact) <= 1e-6 * Exact, $"mean ℓ = {loss:R}, exact {Exact:R}");
         Assert.True(Math.Abs(engine.LossSum(data) / 4 - Exact) <= 1e-6 * Exact, $"LossSum / N = {engine.LossSum(data) / 4:R}");
+
+        // Confidently wrong rows (y = 1, not the largest logit): ℓ = (m − z2_y) + log1p(…) = 40 + 8.5e-18.
+        DataSet wrong = DataSet.FromRowMajor([0.5f, -0.5f, 1f, 2f], 1, [1f, 1f, 1f, 1f]);
+        using var wrongEngine = new FastEngine(network, wrong, options);
+        Assert.Equal(40.0, wrongEngine.ComputeGradient([0, 1, 2, 3]) / 4, 1e-9);
     }
 
     [Fact]
