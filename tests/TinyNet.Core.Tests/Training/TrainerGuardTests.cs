@@ -82,6 +82,8 @@ public class TrainerGuardTests
     [Theory]
     [InlineData(Head.BinaryClassification, 0.5, 0.6931471805599453)]    // entropy of p = ½: log 2
     [InlineData(Head.BinaryClassification, 0.25, 0.5623351446188083)]   // −(¼ log ¼ + ¾ log ¾)
+    [InlineData(Head.BinaryClassification, 0.0, 0.0)]                   // one class only: 0, not 0 · log 0 = NaN
+    [InlineData(Head.BinaryClassification, 1.0, 0.0)]
     public void The_constant_prediction_loss_of_binary_labels_is_their_entropy(Head head, double positiveRate, double expected)
     {
         int positives = (int)(8 * positiveRate);
