@@ -34,8 +34,6 @@ internal sealed class ProtoMessage
         return new ProtoMessage(fields);
     }
 
-    public static ProtoMessage Empty() => new([]);
-
     /// <summary>The length-delimited values of field <paramref name="number"/> (embedded messages, strings, bytes).</summary>
     public IEnumerable<byte[]> All(int number) => Fields.Where(f => f.Number == number && f.Bytes is not null).Select(f => f.Bytes!);
 

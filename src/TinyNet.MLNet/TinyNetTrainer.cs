@@ -88,34 +88,30 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         TrainingResult result;
         try
         {
-            if (start is null && train.Classes is { } classes)
-            {
-                // K from the label's key type, not from the labels seen: a class missing from these rows still gets its output.
-                Network initial = Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, Head.MulticlassClassification, classes.Count, (ulong)core.Seed);
-                result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
-            }
-            else if (start is null)
-            {
-                result = Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken);
-            }
-            else
+            // The starting network: a trained model's (warm start), or for multiclass one with K from the label's key type,
+            // not from the labels seen (a class missing from these rows still gets its output); otherwise the Core's own.
+            Network? initial = start is not null ? StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch)
+                : train.Classes is { } classes ? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, Head.MulticlassClassification, classes.Count, (ulong)core.Seed)
+                : null;
+            if (start is not null)
             {
                 // The saved network works on the features and label as given; training works on the standardised ones.
-                Network initial = StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch);
-                ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
-                result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+                ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial!.InputCount}, H = {initial.HiddenCount}).");
             }
+
+            result = initial is null
+                ? Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken)
+                : Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
 
             if (_options.RefitOnAllRows && validationSet is null && core.ValidationFraction > 0 && result.History.ValidationLoss is not null)
             {
-                // Early stopping chose the epoch count; train that long on every row, from the same start.
+                // Early stopping chose the epoch count; train that long on every row, from the same start (Trainer.Train
+                // does not change its starting network; for one output it started from this seeded network).
                 int epochs = Math.Max(1, result.History.BestEpoch);
                 ch.Info(MessageSensitivity.None, $"TinyNet: the hold-out chose {epochs} epochs; training again on all {trainSet.RowCount} rows for that many.");
                 core.Epochs = epochs;
                 core.ValidationFraction = 0;
-                Network initial = start is null
-                    ? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, train.Classes?.Count ?? 1, (ulong)core.Seed)
-                    : StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch);
+                initial ??= Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, 1, (ulong)core.Seed);
                 result = Trainer.Train(initial, trainSet, core, null, progress, _options.CancellationToken);
             }
         }
@@ -126,7 +122,7 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             throw new ArgumentOutOfRangeException(nameof(TinyNetTrainerOptions.NumberOfHiddenUnits),
                 $"TinyNet cannot train this shape: D = {trainSet.ColumnCount} features in column '{_options.FeatureColumnName}', " +
                 $"H = {_options.NumberOfHiddenUnits} ({nameof(TinyNetTrainerOptions.NumberOfHiddenUnits)})" +
-                (k > 1 ? $", K = {k} classes (the key type of label column '{_options.LabelColumnName}')" : "") + $". {e.Message.Split(" (Parameter ")[0]} " +
+                (k > 1 ? $", K = {k} classes (the key type of label column '{_options.LabelColumnName}')" : "") + $". {TinyNetTrainerOptions.CoreMessage(e)} " +
                 $"Use a smaller {nameof(TinyNetTrainerOptions.NumberOfHiddenUnits)}" + (k > 1 ? " or a label with fewer classes." : "."));
         }
 

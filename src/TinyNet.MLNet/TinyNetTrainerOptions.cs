@@ -172,15 +172,19 @@ public abstract class TinyNetTrainerOptions
                 nameof(TrainerOptions.Threads) => nameof(NumberOfThreads),
                 _ => coreName,
             };
-            // The Core's message is "HiddenUnits is 0; it must be at least 1." (then .NET's "Actual value was…" and
-            // "(Parameter …)" suffixes, which the new exception adds again).
-            string message = e.Message.Split('\n')[0];
-            int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            message = suffix >= 0 ? message[..suffix] : message;
-            throw new ArgumentOutOfRangeException(name, e.ActualValue, name + message[coreName.Length..]);
+            // The Core's message is "HiddenUnits is 0; it must be at least 1."; the new exception adds .NET's suffixes again.
+            throw new ArgumentOutOfRangeException(name, e.ActualValue, name + CoreMessage(e)[coreName.Length..]);
         }
 
         return core;
+    }
+
+    /// <summary>A TinyNet.Core exception's own message, without the "Actual value was …" and "(Parameter …)" suffixes .NET adds.</summary>
+    internal static string CoreMessage(ArgumentException e)
+    {
+        string message = e.Message.Split('\n')[0];
+        int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return suffix >= 0 ? message[..suffix] : message;
     }
 
     private static void Require(bool ok, string name, object? value, string valid)

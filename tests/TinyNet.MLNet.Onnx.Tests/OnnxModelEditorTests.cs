@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -166,7 +165,7 @@ public sealed class OnnxModelEditorTests : IDisposable
 
         foreach (string path in new[] { Export(ml, binary, data, "binary-onehot"), Export(irisMl, multiclass, iris, "multiclass"), Export(ml, regression, concrete, "regression") })
         {
-            (int exit, string stdout, string stderr) = OnnxSession(path);
+            (int exit, string stdout, string stderr) = TinyNet.Tests.Shared.ModelLoadProbeProcess.Run("onnx-session", path);
             Assert.True(exit == 0, $"{Path.GetFileName(path)}: the probe failed: {stderr}");
             Assert.Contains("outputs: Score", stdout);
             Assert.DoesNotContain("onnxruntime", stderr + stdout);              // ONNX Runtime's log lines name it: [W:onnxruntime:…]
@@ -183,23 +182,6 @@ public sealed class OnnxModelEditorTests : IDisposable
 
     private static IDataView Rows(MLContext ml, float[][] rows) =>
         ml.Data.LoadFromEnumerable(rows.Select(r => new IrisFeatureRow { sepal_length_cm = r[0], sepal_width_cm = r[1], petal_length_cm = r[2], petal_width_cm = r[3] }));
-
-    /// <summary>Runs tests/ModelLoadProbe's onnx-session mode on <paramref name="path"/>.</summary>
-    private static (int Exit, string Stdout, string Stderr) OnnxSession(string path)
-    {
-        string probe = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "ModelLoadProbe", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/', '\\')).Parent!.Name, "net10.0", "ModelLoadProbe.dll"));
-        Assert.True(File.Exists(probe), $"the probe is not built at {probe}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(probe);
-        start.ArgumentList.Add("onnx-session");
-        start.ArgumentList.Add(path);
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "the probe did not finish within 2 minutes");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
 
     private sealed class IrisFeatureRow
     {

@@ -40,5 +40,11 @@ public sealed class RefitTests
         var plain = new TinyNetRegressionTrainer.Options { Seed = 2, NumberOfIterations = 5 };   // ValidationFraction 0
         var refit = new TinyNetRegressionTrainer.Options { Seed = 2, NumberOfIterations = 5, RefitOnAllRows = true };
         Assert.Equal(ml.Regression.Trainers.TinyNet(plain).Fit(features).Model.W1.ToArray(), ml.Regression.Trainers.TinyNet(refit).Fit(features).Model.W1.ToArray());
+
+        // With Fit(train, validation) the given set stops training and no refit follows: the validation history stays
+        // (a refit on every row would return a model without one).
+        var split = ml.Data.TrainTestSplit(features, testFraction: 0.2, seed: 1);
+        var withValidation = new TinyNetRegressionTrainer.Options { Seed = 2, NumberOfIterations = 5, ValidationFraction = 0.1f, RefitOnAllRows = true };
+        Assert.NotNull(ml.Regression.Trainers.TinyNet(withValidation).Fit(split.TrainSet, split.TestSet).Model.History!.ValidationLoss);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -122,24 +121,7 @@ public sealed class SaveLoadTests : IDisposable
         return (path, [.. model.Transform(data).GetColumn<float>("Score")], model);
     }
 
-    internal static (int Exit, string Stdout, string Stderr) RunProbe(params string[] args)
-    {
-        string probe = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "ModelLoadProbe", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/', '\\')).Parent!.Name, "net10.0", "ModelLoadProbe.dll"));
-        Assert.True(File.Exists(probe), $"the probe is not built at {probe}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(probe);
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "the probe did not finish within 2 minutes");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    internal static (int Exit, string Stdout, string Stderr) RunProbe(params string[] args) => TinyNet.Tests.Shared.ModelLoadProbeProcess.Run(args);
 
     /// <summary>Rewrites the zip entry holding the TinyNet payload (found by its "TNET" marker).</summary>
     internal static void EditTinyNetEntry(string path, Action<byte[]> edit)
