@@ -43,9 +43,10 @@ public class GradientCheckerTests
     {
         Case c = Case.Standard(head).Last();
         GradientCheckReport report = Check(c, mistake, new GradientCheckOptions { RandomDirections = 4, Seed = 1 });
+        var sizes = new Dictionary<string, int> { ["w1"] = c.Network.W1.Length, ["b1"] = c.Network.B1.Length, ["w2"] = c.Network.W2.Length, ["b2"] = c.Network.B2.Length };
         foreach (TensorCheck t in report.Tensors)
         {
-            Assert.Equal(t.Name == "b2" ? 1 : 4, t.Checked);
+            Assert.Equal(Math.Min(4, sizes[t.Name]), t.Checked);   // a tensor of no more elements than directions is checked element by element
             Assert.True(t.Passed != wrong.Contains(t.Name), $"{mistake}: {t.Name} passed = {t.Passed}\n{report}");
         }
     }

@@ -31,7 +31,7 @@ internal sealed class FastEngine : IEngine
     private const int MinRowsPerThread = 64;
     private const int ChunkRows = 256;      // rows per pass, so that a thread's X and A stay in L2
 
-    private readonly Head _head;
+    private readonly OutputHead _head;
     private readonly int _k, _kr;
     private readonly ParameterLayout _layout;
     private readonly Kernels _kernels;
@@ -61,7 +61,7 @@ internal sealed class FastEngine : IEngine
     /// <summary>An engine on given kernels (tests run every width on any machine this way).</summary>
     internal FastEngine(Network initial, DataSet train, TrainerOptions options, Kernels kernels)
     {
-        _head = initial.Head;
+        _head = initial.OutputHead;
         _k = initial.OutputCount;
         _layout = ParameterLayout.Of(initial);
         _kr = _layout.Kr;
@@ -243,7 +243,7 @@ internal sealed class FastEngine : IEngine
                     z2[k] = context.Z2[b * _kr + k];
                 }
 
-                sum += s * Losses.Loss(_head, labels[start + b], z2);
+                sum += s * _head.Loss(labels[start + b], z2);
             }
         }
 
@@ -361,108 +361,15 @@ internal sealed class FastEngine : IEngine
     {
         int rows = Gather(c, data, _batchRows, start, count);
         _kernels.Forward(_layout, _theta, c.X, c.A, c.Z2, rows);
-        if (_head == Head.MulticlassClassification)
+        if (_k > 1)
         {
-            _kernels.Logits(_layout, c.A, _w2t, _b2, c.Zk, c.Z2, _kr, count, rows);
-            return MulticlassOutput(c, data, start, count, rows, invN, grad);
+            _kernels.Logits(_layout, c.A, _w2t, _b2, c.Zk, c.Z2, _kr, count, rows);   // K logits per row: one tiled product
         }
 
-
-        ReadOnlySpan<float> labels = data.Labels.Span;
-        ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
-        double lossSum = 0;
-        float db2 = 0;
-        for (int b = 0; b < count; b++)
-        {
-            int row = _batchRows[start + b];
-            float z2 = c.Z2[b];
-            float y = labels[row];
-            float s = weights.IsEmpty ? 1f : weights[row];
-            (float a2, float loss) = OutputAndLoss(z2, y);
-            lossSum += s * loss;
-            float delta2 = s * (a2 - y) * invN;               // δ2 = a2 − y (P2, P6), weighted, over the batch's Σ s
-            c.Z2[b] = delta2;
-            db2 += delta2;                                    // ∂J/∂b2 = Σ δ2
-        }
-
-        for (int b = count; b < rows; b++)
-        {
-            c.Z2[b] = 0;                                      // padding rows contribute nothing
-        }
-
-        grad[_oB2] += db2;
+        var output = new OutputChunk(c.Z2, _kr, _k, count, rows, _batchRows.AsSpan(start, count), data, invN,
+            grad.Slice(_oB2, _k), c.Logit, c.Top, _kernels);
+        double lossSum = _head.Delta2(output);                                           // the head's a2, ℓ and δ2 = a2 − y
         _kernels.Backward(_layout, _theta, c.X, c.A, c.Z2, rows, grad, c.Back, _zeros);
-        return lossSum;
-    }
-
-    /// <summary>
-    /// The multiclass output layer of a chunk, then the backward pass: per row a2 = softmax(z2) and
-    /// ℓ = (m − z2_y) + log1p(Σ_{k ≠ top} e^(z2ₖ − m)) with m = z2_top the largest logit (nothing overflows, log never sees
-    /// 0, no cancellation), and δ2 = s (a2 − y) / Σ s written over z2 (M3);
-    /// ∂J/∂b2 += Σ δ2. The exponentials of the whole chunk run in one vectorised pass. Returns Σ s ℓ.
-    /// </summary>
-    private double MulticlassOutput(Context c, DataSet data, int start, int count, int rows, float invN, Span<float> grad)
-    {
-        ReadOnlySpan<float> labels = data.Labels.Span;
-        ReadOnlySpan<float> weights = data.Weights is { } w ? w.Span : default;
-        Span<float> db2 = grad.Slice(_oB2, _k);
-        float[] z = c.Z2;
-        for (int b = 0; b < count; b++)
-        {
-            Span<float> z2 = z.AsSpan(b * _kr, _k);
-            float m = z2[0];
-            int top = 0;
-            for (int k = 1; k < _k; k++)
-            {
-                if (z2[k] > m)
-                {
-                    m = z2[k];
-                    top = k;
-                }
-            }
-
-            c.Top[b] = top;
-
-            for (int k = 0; k < _k; k++)
-            {
-                z2[k] -= m;                                                 // z2 − max z2 ≤ 0
-            }
-
-            c.Logit[b] = z2[(int)labels[_batchRows[start + b]]];           // z2_y − m, kept for the loss
-        }
-
-        _kernels.Exp(z.AsSpan(0, rows * _kr));                              // e^(z2 − m), every row at once
-        double lossSum = 0;
-        for (int b = 0; b < count; b++)
-        {
-            int row = _batchRows[start + b];
-            Span<float> e = z.AsSpan(b * _kr, _k);
-            int y = (int)labels[row];
-            float s = weights.IsEmpty ? 1f : weights[row];
-            float sum = 0;
-            double others = 0;
-            for (int k = 0; k < _k; k++)
-            {
-                sum += e[k];
-                others += k == c.Top[b] ? 0.0 : e[k];
-            }
-
-            // ℓ = (m − z2_y) + log1p(Σ_{k ≠ top} e^(z2ₖ − m)) ≥ 0: two non-negative terms, full relative precision for a
-            // confidently right row (Losses.CrossEntropyFromLogits).
-            lossSum += s * (Losses.Log1P(others) - c.Logit[b]);
-            float scale = s * invN / sum;
-            for (int k = 0; k < _k; k++)
-            {
-                float delta2 = e[k] * scale - (k == y ? s * invN : 0f);    // δ2 = s (a2 − y) / Σ s
-                e[k] = delta2;
-                db2[k] += delta2;                                           // ∂J/∂b2 = Σ δ2
-            }
-
-            z.AsSpan(b * _kr + _k, _kr - _k).Clear();                       // the padding columns of Δ2 stay 0
-        }
-
-        z.AsSpan(count * _kr, (rows - count) * _kr).Clear();                // padding rows contribute nothing
-        _kernels.Backward(_layout, _theta, c.X, c.A, z, rows, grad, c.Back, _zeros);
         return lossSum;
     }
 
@@ -480,26 +387,6 @@ internal sealed class FastEngine : IEngine
     }
 
 
-
-    /// <summary>
-    /// a2 and ℓ for one row from its logit z2, in float: regression a2 = z2, ℓ = ½ (y − z2)²; binary a2 = σ(z2) and
-    /// ℓ = y softplus(−z2) + (1 − y) softplus(z2) (the forms of <see cref="Activations"/> and <see cref="Losses"/>), sharing one e^(−|z2|).
-    /// </summary>
-    private (float A2, float Loss) OutputAndLoss(float z2, float y)
-    {
-        if (_head == Head.Regression)
-        {
-            float r = y - z2;
-            return (z2, 0.5f * r * r);
-        }
-
-        float e = MathF.Exp(-MathF.Abs(z2));
-        float a2 = z2 >= 0 ? 1f / (1f + e) : e / (1f + e);
-        float u = 1f + e;
-        float log1pE = u == 1f ? e : MathF.Log(u) * e / (u - 1f);            // log(1 + e), exact also for tiny e
-        float softplus = MathF.Max(z2, 0f) + log1pE, softplusNeg = MathF.Max(-z2, 0f) + log1pE;
-        return (a2, y * softplusNeg + (1f - y) * softplus);                 // no cancellation (Losses.LogLossFromLogit)
-    }
 
     private static int RoundUp(int value, int multiple) => ParameterLayout.RoundUp(value, multiple);
 

@@ -102,7 +102,7 @@ internal sealed class ReferenceEngine : IEngine
 
             _network.Forward(x, z1, a1, z2);
             double s = data.Weights is { } w ? w.Span[i] : 1.0;
-            sum += s * Losses.Loss(_network.Head, data.Labels.Span[i], z2);
+            sum += s * _network.OutputHead.Loss(data.Labels.Span[i], z2);
         }
 
         return sum;

@@ -14,6 +14,7 @@ namespace TinyNet;
 public sealed class Scorer
 {
     private const int ChunkRows = 256;
+    private readonly OutputHead _head;
     private readonly ParameterLayout _layout;
     private readonly float[] _theta;
     private readonly Kernels _kernels;
@@ -29,7 +30,7 @@ public sealed class Scorer
 
     /// <summary>A scorer on given kernels (tests check every width on any machine this way).</summary>
     internal Scorer(Network network, Kernels kernels)
-        : this(network.Head, ParameterLayout.Of(network), kernels, theta: null, w2t: null, b2: null)
+        : this(network.OutputHead, ParameterLayout.Of(network), kernels, theta: null, w2t: null, b2: null)
     {
         _layout.Write(network, _theta);
         if (_layout.K > 1)
@@ -38,9 +39,9 @@ public sealed class Scorer
         }
     }
 
-    private Scorer(Head head, ParameterLayout layout, Kernels kernels, float[]? theta, float[]? w2t, float[]? b2)
+    private Scorer(OutputHead head, ParameterLayout layout, Kernels kernels, float[]? theta, float[]? w2t, float[]? b2)
     {
-        Head = head;
+        _head = head;
         _layout = layout;
         _theta = theta ?? new float[layout.Count];
         _w2t = w2t ?? new float[layout.K == 1 ? 0 : layout.Hp * layout.Kz];
@@ -57,13 +58,13 @@ public sealed class Scorer
     public int OutputCount => _layout.K;
 
     /// <summary>The output layer.</summary>
-    public Head Head { get; }
+    public Head Head => _head.Tag;
 
     /// <summary>The vector width the kernels run at: "Vector512", "Vector256", "Vector128" or "Scalar".</summary>
     public string VectorWidth => _kernels.Width;
 
     /// <summary>A scorer with the same parameters (shared, read-only) and its own buffers, for another thread.</summary>
-    public Scorer Clone() => new(Head, _layout, _kernels, _theta, _w2t, _b2);
+    public Scorer Clone() => new(_head, _layout, _kernels, _theta, _w2t, _b2);
 
     /// <summary>
     /// The logit z2 of one row of D features of a one-output model (the Score of a binary model, the prediction of a
@@ -82,7 +83,12 @@ public sealed class Scorer
     }
 
     /// <summary>The output a2 of one row: the predicted value (regression) or the probability of the positive class (binary).</summary>
-    public float Predict(ReadOnlySpan<float> x) => Output(Logit(x));
+    public float Predict(ReadOnlySpan<float> x)
+    {
+        _rowZ2[0] = Logit(x);
+        _head.Output(_rowZ2, 1);
+        return _rowZ2[0];
+    }
 
     /// <summary>
     /// Multiclass: the K class probabilities a2 = softmax(z2) of one row into <paramref name="probabilities"/> (K values,
@@ -91,18 +97,24 @@ public sealed class Scorer
     public void Probabilities(ReadOnlySpan<float> x, Span<float> probabilities)
     {
         CheckRow(x.Length, nameof(x));
-        if (Head != Head.MulticlassClassification || probabilities.Length != _layout.K)
+        if (!_head.HasClasses || probabilities.Length != _layout.K)
         {
             throw new ArgumentException(
-                Head != Head.MulticlassClassification
+                !_head.HasClasses
                     ? $"Probabilities is for the multiclass head; this model's head is {Head}: use Predict."
                     : $"probabilities has room for {probabilities.Length} values; the model has K = {_layout.K} classes.",
                 nameof(probabilities));
         }
 
         _kernels.ForwardRow(_layout, _theta, x, _a, probabilities);
-        Softmax(probabilities);
+        _head.Output(probabilities, _layout.K);
     }
+
+    /// <summary>
+    /// The class that K probabilities (or logits) predict: the index of the largest (the first on a tie), or −1 when none is
+    /// a number (a NaN feature makes every output NaN): no class, never class 0 by default.
+    /// </summary>
+    public static int PredictedClass(ReadOnlySpan<float> probabilities) => SoftmaxHead.PredictedClass(probabilities);
 
     /// <summary>
     /// Logits for many rows: <paramref name="rows"/> holds N rows of D features back to back; the K logits of each row go to
@@ -149,44 +161,7 @@ public sealed class Scorer
     public void Predict(ReadOnlySpan<float> rows, Span<float> outputs)
     {
         Logits(rows, outputs);
-        if (Head == Head.BinaryClassification)
-        {
-            for (int i = 0; i < outputs.Length; i++)
-            {
-                outputs[i] = Output(outputs[i]);
-            }
-        }
-        else if (Head == Head.MulticlassClassification)
-        {
-            for (int i = 0; i < outputs.Length; i += _layout.K)
-            {
-                Softmax(outputs.Slice(i, _layout.K));
-            }
-        }
-    }
-
-    private float Output(float z2) => Head == Head.Regression ? z2 : (float)Activations.Sigmoid(z2);
-
-    /// <summary>softmax in place, with the max subtracted (as <see cref="Activations.Softmax"/>), in float.</summary>
-    private static void Softmax(Span<float> z)
-    {
-        float m = z[0];
-        for (int k = 1; k < z.Length; k++)
-        {
-            m = MathF.Max(m, z[k]);
-        }
-
-        float sum = 0;
-        for (int k = 0; k < z.Length; k++)
-        {
-            z[k] = MathF.Exp(z[k] - m);
-            sum += z[k];
-        }
-
-        for (int k = 0; k < z.Length; k++)
-        {
-            z[k] /= sum;
-        }
+        _head.Output(outputs, _layout.K);
     }
 
     private void CheckRow(int length, string paramName)

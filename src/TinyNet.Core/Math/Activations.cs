@@ -36,12 +36,9 @@ public static class Activations
 
     /// <summary>The output activation a2 of a one-output <paramref name="head"/> applied to the logit z2 (P1).</summary>
     /// <exception cref="ArgumentException"><paramref name="head"/> is multiclass, whose output is a vector: use <see cref="Softmax"/>.</exception>
-    public static double Output(Head head, double z2) => head switch
-    {
-        Head.Regression => Identity(z2),
-        Head.BinaryClassification => Sigmoid(z2),
-        _ => throw new ArgumentException("The multiclass head has K outputs; use Activations.Softmax on all K logits.", nameof(head)),
-    };
+    public static double Output(Head head, double z2) => OutputHead.For(head) is OneOutputHead one
+        ? one.Output(z2)
+        : throw new ArgumentException("The multiclass head has K outputs; use Activations.Softmax on all K logits.", nameof(head));
 
     /// <summary>
     /// softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ) (docs/notes-multiclass.md M1, multiclass output), written into <paramref name="a"/>.

@@ -162,7 +162,7 @@ public static class Backprop
         for (int i = 0; i < n; i++)
         {
             network.Forward(x.Slice(i * d, d), z1, a1, z2);
-            sum += Weight(s, i) * Losses.Loss(network.Head, y[i], z2);
+            sum += Weight(s, i) * network.OutputHead.Loss(y[i], z2);
         }
 
         return sum;
@@ -184,42 +184,7 @@ public static class Backprop
                 nameof(gradients));
         }
 
-        if (network.Head == Head.MulticlassClassification)
-        {
-            return ComputeMulticlass(network, x, y, s, gradients);
-        }
-
-        int d = network.InputCount;
-        int hCount = network.HiddenCount;
-        var z1 = new double[hCount];
-        var a1 = new double[hCount];
-        var delta1 = new double[hCount];
-        gradients.Clear();
-        double loss = 0;
-        double db2 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<double> xi = x.Slice(i * d, d);
-            double z2 = network.Forward(xi, z1, a1);
-            double a2 = Activations.Output(network.Head, z2);
-            double si = Weight(s, i);
-            loss += si * Losses.Loss(network.Head, y[i], z2);
-
-            double delta2 = si * Delta2(a2, y[i]);     // the weight sᵢ scales the sample's whole gradient
-            AddDLossDW2(delta2, a1, gradients.W2);
-            db2 += DLossDB2(delta2);
-            Delta1(delta2, network.W2, a1, delta1);
-            AddDLossDW1(delta1, xi, gradients.W1);
-            AddDLossDB1(delta1, gradients.B1);
-        }
-
-        gradients.B2[0] = db2;
-        return loss;
-    }
-
-    /// <summary><see cref="Compute"/> for the multiclass head: the same loop with δ2, z2 and a2 vectors of K values (M4).</summary>
-    private static double ComputeMulticlass(Network network, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> s, Gradients gradients)
-    {
+        OutputHead head = network.OutputHead;
         int d = network.InputCount, hCount = network.HiddenCount, kCount = network.OutputCount;
         var z1 = new double[hCount];
         var a1 = new double[hCount];
@@ -229,16 +194,15 @@ public static class Backprop
         var delta2 = new double[kCount];
         gradients.Clear();
         double loss = 0;
-        for (int i = 0; i < y.Length; i++)
+        for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<double> xi = x.Slice(i * d, d);
             network.Forward(xi, z1, a1, z2);
-            Activations.Softmax(z2, a2);
+            head.Output(z2, a2);                           // a2 = z2, σ(z2) or softmax(z2) (P1, M1)
             double si = Weight(s, i);
-            int yi = (int)y[i];
-            loss += si * Losses.CrossEntropyFromLogits(yi, z2);
+            loss += si * head.Loss(y[i], z2);
 
-            Delta2(a2, yi, delta2);                        // δ2 = a2 − y (M3)
+            head.Delta2(y[i], a2, delta2);                 // δ2 = a2 − y (P2, P6, M3)
             for (int k = 0; k < kCount; k++)
             {
                 delta2[k] *= si;                           // the weight sᵢ scales the sample's whole gradient
@@ -360,15 +324,13 @@ public static class Backprop
             throw new ArgumentException($"s holds {s.Length} weights; pass one per sample ({n}) or none.", nameof(s));
         }
 
-        if (network.Head == Head.MulticlassClassification)
+        // The one-output losses are defined for any label (soft binary labels included); a class must index a2.
+        int k = network.OutputCount;
+        for (int i = 0; i < n && network.OutputHead.HasClasses; i++)
         {
-            int k = network.OutputCount;
-            for (int i = 0; i < n; i++)
+            if (!network.OutputHead.IsLabel(y[i], k))
             {
-                if (!(y[i] >= 0 && y[i] < k && y[i] == Math.Floor(y[i])))
-                {
-                    throw new ArgumentException($"y: label of sample {i} is {y[i]}; the multiclass head with K = {k} needs a class 0 … {k - 1}.", nameof(y));
-                }
+                throw new ArgumentException($"y: label of sample {i} is {y[i]}; the multiclass head with K = {k} needs a class 0 … {k - 1}.", nameof(y));
             }
         }
 

@@ -99,14 +99,10 @@ public static class Losses
     /// The loss of a one-output <paramref name="head"/> for one sample, from the logit z2 (regression: a2 = z2).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="head"/> is multiclass: use <see cref="CrossEntropyFromLogits"/>.</exception>
-    public static double Loss(Head head, double y, double z2) => head switch
-    {
-        Head.Regression => HalfSquaredError(y, z2),
-        Head.BinaryClassification => LogLossFromLogit(y, z2),
-        _ => throw new ArgumentException("The multiclass head has K logits; use Losses.CrossEntropyFromLogits.", nameof(head)),
-    };
+    public static double Loss(Head head, double y, double z2) => OutputHead.For(head) is OneOutputHead one
+        ? one.Loss(y, z2)
+        : throw new ArgumentException("The multiclass head has K logits; use Losses.CrossEntropyFromLogits.", nameof(head));
 
     /// <summary>The loss of any head for one sample from its K logits (K = 1 for regression and binary); y is the label (the class for multiclass).</summary>
-    public static double Loss(Head head, double y, ReadOnlySpan<double> z2) =>
-        head == Head.MulticlassClassification ? CrossEntropyFromLogits((int)y, z2) : Loss(head, y, z2[0]);
+    public static double Loss(Head head, double y, ReadOnlySpan<double> z2) => OutputHead.For(head).Loss(y, z2);
 }

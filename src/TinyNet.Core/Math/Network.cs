@@ -24,7 +24,7 @@ public sealed class Network
     /// <exception cref="ArgumentException">D·H exceeds a .NET array's length, or the parameters would take more memory than
     /// this process may use; the message says how many bytes.</exception>
     public Network(int inputCount, int hiddenCount, Head head)
-        : this(inputCount, hiddenCount, head, head == Head.MulticlassClassification ? 0 : 1, nameof(head))
+        : this(inputCount, hiddenCount, head, TinyNet.OutputHead.For(head).DefaultOutputCount, nameof(head))
     {
     }
 
@@ -52,23 +52,8 @@ public sealed class Network
                 $"The number of hidden units H must be at least 1 (got {hiddenCount}).");
         }
 
-        if (!Enum.IsDefined(head))
-        {
-            throw new ArgumentOutOfRangeException(nameof(head), head, "Head must be Regression, BinaryClassification or MulticlassClassification.");
-        }
-
-        if (head == Head.MulticlassClassification && classCount < 2)
-        {
-            throw new ArgumentOutOfRangeException(classCountName, classCount,
-                $"The multiclass head needs K ≥ 2 classes (got {classCount}); pass the number of classes as classCount. " +
-                "For two classes BinaryClassification is the same model with one output (docs/notes-multiclass.md M5).");
-        }
-
-        if (head != Head.MulticlassClassification && classCount != 1)
-        {
-            throw new ArgumentOutOfRangeException(classCountName, classCount,
-                $"The {head} head has one output; classCount must be 1 (got {classCount}). Use MulticlassClassification for K classes.");
-        }
+        OutputHead output = TinyNet.OutputHead.For(head);
+        output.CheckOutputCount(classCount, classCountName);
 
         // Checked before allocating: D·H overflows int for D = H = 65536, and H = 10⁸ would ask for gigabytes.
         double weights = (double)hiddenCount * inputCount;
@@ -80,7 +65,7 @@ public sealed class Network
         InputCount = inputCount;
         HiddenCount = hiddenCount;
         OutputCount = classCount;
-        Head = head;
+        OutputHead = output;
         W1 = new double[hiddenCount * inputCount];
         B1 = new double[hiddenCount];
         W2 = new double[classCount * hiddenCount];
@@ -97,7 +82,10 @@ public sealed class Network
     public int OutputCount { get; }
 
     /// <summary>The output layer and loss.</summary>
-    public Head Head { get; }
+    public Head Head => OutputHead.Tag;
+
+    /// <summary>The output layer and loss as the object that computes them.</summary>
+    internal OutputHead OutputHead { get; }
 
     /// <summary>w1, the H × D hidden-layer weights, row-major: w1[h, d] is <c>W1[h * D + d]</c>.</summary>
     public double[] W1 { get; }
@@ -151,7 +139,7 @@ public sealed class Network
         InputCount = source.InputCount;
         HiddenCount = source.HiddenCount;
         OutputCount = source.OutputCount;
-        Head = source.Head;
+        OutputHead = source.OutputHead;
         W1 = (double[])source.W1.Clone();
         B1 = (double[])source.B1.Clone();
         W2 = (double[])source.W2.Clone();
@@ -231,14 +219,14 @@ public sealed class Network
     public double Predict(ReadOnlySpan<double> x)
     {
         CheckSingleOutput();
-        return Activations.Output(Head, Logit(x));
+        return ((OneOutputHead)OutputHead).Output(Logit(x));
     }
 
     /// <inheritdoc cref="Predict(ReadOnlySpan{double})"/>
     public double Predict(ReadOnlySpan<float> x)
     {
         CheckSingleOutput();
-        return Activations.Output(Head, Logit(x));
+        return ((OneOutputHead)OutputHead).Output(Logit(x));
     }
 
     /// <summary>The K logits z2 of one row (any head; K = 1 gives the one logit), in double. Allocation-free up to D, H = 1024.</summary>
@@ -262,7 +250,7 @@ public sealed class Network
     /// </summary>
     public void PredictProbabilities(ReadOnlySpan<float> x, Span<double> a2)
     {
-        if (Head != Head.MulticlassClassification)
+        if (!OutputHead.HasClasses)
         {
             throw new InvalidOperationException($"PredictProbabilities is for the multiclass head; this network's head is {Head}: use Predict.");
         }
@@ -270,7 +258,7 @@ public sealed class Network
         PredictLogits(x, a2);
         Span<double> z2 = OutputCount <= 1024 ? stackalloc double[OutputCount] : new double[OutputCount];
         a2.CopyTo(z2);
-        Activations.Softmax(z2, a2);
+        OutputHead.Output(z2, a2);
     }
 
     /// <summary>
@@ -279,25 +267,14 @@ public sealed class Network
     /// </summary>
     public int PredictClass(ReadOnlySpan<float> x)
     {
-        if (Head != Head.MulticlassClassification)
+        if (!OutputHead.HasClasses)
         {
             throw new InvalidOperationException($"PredictClass is for the multiclass head; this network's head is {Head}: use Predict.");
         }
 
         Span<double> z2 = OutputCount <= 1024 ? stackalloc double[OutputCount] : new double[OutputCount];
         PredictLogits(x, z2);
-        int best = -1;
-        double max = double.NegativeInfinity;
-        for (int k = 0; k < z2.Length; k++)
-        {
-            if (z2[k] > max || (best < 0 && z2[k] == max))
-            {
-                best = k;
-                max = z2[k];
-            }
-        }
-
-        return best;
+        return SoftmaxHead.PredictedClass<double>(z2);
     }
 
     /// <summary>

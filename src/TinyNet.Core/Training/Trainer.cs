@@ -32,17 +32,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        int classCount = 1;
-        if (options.Head == Head.MulticlassClassification)
-        {
-            classCount = CheckClasses(train, int.MaxValue, nameof(train)) + 1;
-            if (classCount < 2)
-            {
-                throw new ArgumentException(
-                    $"train: every label is 0, so there is only one class; the multiclass head needs at least two (labels 0 … K − 1).", nameof(train));
-            }
-        }
-
+        int classCount = OutputHead.For(options.Head).OutputCountFor(train, nameof(train));
         CheckMemory(train.ColumnCount, options.HiddenUnits, classCount, train.RowCount, options);   // before the initial network is allocated
         Network initial = Network.CreateRandom(train.ColumnCount, options.HiddenUnits, options.Head, classCount, (ulong)options.Seed);
         return Train(initial, train, options, validation, progress, cancellationToken);
@@ -79,7 +69,7 @@ public static class Trainer
         }
 
         if (validation is null && options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0 &&
-            train.SplitHoldOut(options.ValidationFraction, initial.Head == Head.Regression ? 0 : Math.Max(initial.OutputCount, 2), (ulong)options.Seed) is { } split)
+            train.SplitHoldOut(options.ValidationFraction, initial.OutputHead.Strata(initial.OutputCount), (ulong)options.Seed) is { } split)
         {
             (train, validation) = split;
         }
@@ -98,7 +88,7 @@ public static class Trainer
         double validationWeight = validation?.WeightSum ?? 1;
         DataSet probe = train.Subsample(DivergenceSampleRows);
         double probeWeight = probe.WeightSum;
-        double baseline = Math.Max(Math.Max(engine.LossSum(probe) / probeWeight, ConstantPredictionLoss(train, initial.Head, initial.OutputCount)), 1e-12);
+        double baseline = Math.Max(Math.Max(engine.LossSum(probe) / probeWeight, initial.OutputHead.ConstantPredictionLoss(train, initial.OutputCount)), 1e-12);
         double limit = DivergenceFactor * baseline;
 
         int n = train.RowCount;
@@ -218,51 +208,11 @@ public static class Trainer
     /// −[p log p + (1 − p) log(1 − p)] (predicting p); for multiclass the entropy −Σₖ pₖ log pₖ of the class frequencies
     /// (predicting them).
     /// </summary>
-    public static double ConstantPredictionLoss(DataSet data, Head head) =>
-        ConstantPredictionLoss(data, head, head == Head.MulticlassClassification ? CheckClasses(data, int.MaxValue, nameof(data)) + 1 : 1);
-
-    private static double ConstantPredictionLoss(DataSet data, Head head, int classCount)
+    public static double ConstantPredictionLoss(DataSet data, Head head)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ReadOnlySpan<float> y = data.Labels.Span;
-        ReadOnlySpan<float> s = data.Weights is { } w ? w.Span : default;
-        double total = data.WeightSum, mean = 0;
-        if (head == Head.MulticlassClassification)
-        {
-            var frequency = new double[classCount];
-            for (int i = 0; i < y.Length; i++)
-            {
-                frequency[(int)y[i]] += s.IsEmpty ? 1.0 : s[i];
-            }
-
-            double entropy = 0;
-            foreach (double f in frequency)
-            {
-                entropy -= f > 0 ? f / total * Math.Log(f / total) : 0;
-            }
-
-            return entropy;
-        }
-
-        for (int i = 0; i < y.Length; i++)
-        {
-            mean += (s.IsEmpty ? 1.0 : s[i]) * y[i];
-        }
-
-        mean /= total;
-        if (head == Head.BinaryClassification)
-        {
-            return (mean > 0 ? -mean * Math.Log(mean) : 0) + (mean < 1 ? -(1 - mean) * Math.Log(1 - mean) : 0);
-        }
-
-        double squares = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            double r = y[i] - mean;
-            squares += (s.IsEmpty ? 1.0 : s[i]) * r * r;
-        }
-
-        return 0.5 * squares / total;
+        OutputHead output = OutputHead.For(head);
+        return output.ConstantPredictionLoss(data, output.OutputsNeeded(data, nameof(data)));
     }
 
     /// <summary>
@@ -289,48 +239,6 @@ public static class Trainer
                 name);
         }
 
-        if (network.Head == Head.MulticlassClassification)
-        {
-            CheckClasses(data, network.OutputCount, name);
-            return;
-        }
-
-        if (network.Head != Head.BinaryClassification)
-        {
-            return;
-        }
-
-        ReadOnlySpan<float> labels = data.Labels.Span;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if (labels[i] != 0f && labels[i] != 1f)
-            {
-                throw new ArgumentException(
-                    $"{name}: label of row {i} is {labels[i]}; binary classification needs labels 0 or 1.", name);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Checks that every label is a class 0 … <paramref name="classCount"/> − 1 (a whole number) and returns the largest.
-    /// </summary>
-    private static int CheckClasses(DataSet data, int classCount, string name)
-    {
-        ReadOnlySpan<float> labels = data.Labels.Span;
-        int largest = 0;
-        string range = classCount == int.MaxValue ? "0, 1, 2, …" : $"0 … {classCount - 1} (K = {classCount})";
-        for (int i = 0; i < labels.Length; i++)
-        {
-            float y = labels[i];
-            if (!(y >= 0 && y < classCount && y == MathF.Floor(y) && y < 1 << 24))
-            {
-                throw new ArgumentException(
-                    $"{name}: label of row {i} is {y}; multiclass classification needs class numbers {range}.", name);
-            }
-
-            largest = Math.Max(largest, (int)y);
-        }
-
-        return largest;
+        network.OutputHead.CheckLabels(data, network.OutputCount, name);
     }
 }
