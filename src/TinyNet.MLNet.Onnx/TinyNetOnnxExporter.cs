@@ -102,12 +102,7 @@ internal static class TinyNetOnnxExporter
             written = [.. mlnet, .. OnnxWriter.ModelWithGraph(Graph(network, features, null, [], mapped))];
         }
 
-        string[] scoring = network.Head switch
-        {
-            Head.BinaryClassification => ["Score", "Probability", "PredictedLabel"],
-            Head.MulticlassClassification => ["Score", "PredictedLabel"],
-            _ => ["Score"],
-        };
+        string[] scoring = [.. new Tail(network, []).Build(mapped).Outputs];
         stream.Write(OnnxModelEditor.Finish(written, [.. scoring, .. mapped.Select(m => m.Output)], keepIntermediateOutputs));
     }
 
@@ -299,68 +294,114 @@ internal static class TinyNetOnnxExporter
         view.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IDataTransform")?.GetProperty("Source")?.GetValue(view) as IDataView;
 
     /// <summary>
-    /// TinyNet's nodes, initializers and outputs, reading the tensor <paramref name="features"/> (N × D). One output:
-    /// Gemm → Sigmoid → Gemm = Score (and for binary Sigmoid → Probability, Probability ≥ 0.5 → PredictedLabel).
-    /// Multiclass (K outputs): Gemm → Sigmoid → Gemm = z2 (N × K), Softmax → Score (the K probabilities, as ML.NET's
-    /// column), ArgMax + 1 → PredictedLabel (the key 1 … K, uint32 as ML.NET's key columns; the first on a tie, as ML.NET;
-    /// key 0 for a NaN row, as ML.NET).
+    /// TinyNet's nodes, initializers and outputs, reading the tensor <paramref name="features"/> (N × D): Gemm → Sigmoid → the
+    /// head's tail (<see cref="Tail"/>), which writes layer 2 and the score columns as ML.NET's scorer of that task does.
     /// </summary>
     private static byte[] Graph(Network network, string features, string? name, IEnumerable<byte[]> inputs,
         List<(string Output, byte[] Node, byte[] Values, byte[] Declared)> mapped)
     {
-        int d = network.InputCount, h = network.HiddenCount, k = network.OutputCount;
-        bool binary = network.Head == Head.BinaryClassification, multiclass = network.Head == Head.MulticlassClassification;
-        string z2 = multiclass ? "tinynet.z2" : "Score";
-        var nodes = new List<byte[]>
-        {
+        int d = network.InputCount, h = network.HiddenCount;
+        var tail = new Tail(network,
+        [
             OnnxWriter.Node("Gemm", "tinynet.layer1", [features, "tinynet.w1", "tinynet.b1"], ["tinynet.z1"], ("transB", 1)),
             OnnxWriter.Node("Sigmoid", "tinynet.sigmoid1", ["tinynet.z1"], ["tinynet.a1"]),
-            OnnxWriter.Node("Gemm", "tinynet.layer2", ["tinynet.a1", "tinynet.w2", "tinynet.b2"], [z2], ("transB", 1)),
-        };
-        var initializers = new List<byte[]>
+        ]);
+        tail.Initializers.Add(OnnxWriter.FloatTensor("tinynet.w1", [h, d], network.W1));
+        tail.Initializers.Add(OnnxWriter.FloatTensor("tinynet.b1", [h], network.B1));
+        tail.Build(mapped);
+        return OnnxWriter.Graph(name, tail.Nodes, tail.Initializers, inputs, tail.Declared);
+    }
+
+    /// <summary>
+    /// The graph after a1, one method per head: layer 2 (z2 = a1 W2ᵀ + b2) and the score columns it ends in, named as
+    /// ML.NET's columns (<see cref="Outputs"/>) and declared as graph outputs.
+    /// </summary>
+    private sealed class Tail(Network network, List<byte[]> nodes)
+    {
+        public List<byte[]> Nodes { get; } = nodes;
+
+        public List<byte[]> Initializers { get; } = [];
+
+        public List<byte[]> Declared { get; } = [];
+
+        /// <summary>The score columns, in ML.NET's order.</summary>
+        public List<string> Outputs { get; } = [];
+
+        public Tail Build(List<(string Output, byte[] Node, byte[] Values, byte[] Declared)> mapped)
         {
-            OnnxWriter.FloatTensor("tinynet.w1", [h, d], network.W1),
-            OnnxWriter.FloatTensor("tinynet.b1", [h], network.B1),
-            OnnxWriter.FloatTensor("tinynet.w2", [k, h], network.W2),      // K × H, row-major: Network's layout
-            OnnxWriter.FloatTensor("tinynet.b2", [k], network.B2),
-        };
-        var outputs = new List<byte[]> { OnnxWriter.TensorValue("Score", OnnxWriter.Float, [-1, k]) };
-        if (binary)
-        {
-            nodes.Add(OnnxWriter.Node("Sigmoid", "tinynet.sigmoid2", ["Score"], ["Probability"]));
-            // a2 ≥ 0.5 as ML.NET computes it: false for NaN (Not(Less) alone would say true), so also Not(IsNaN).
-            nodes.Add(OnnxWriter.Node("Less", "tinynet.below_half", ["Probability", "tinynet.half"], ["tinynet.below"]));
-            nodes.Add(OnnxWriter.Node("Not", "tinynet.not_below", ["tinynet.below"], ["tinynet.at_least_half"]));
-            nodes.Add(OnnxWriter.Node("IsNaN", "tinynet.nan", ["Probability"], ["tinynet.is_nan"]));
-            nodes.Add(OnnxWriter.Node("Not", "tinynet.number", ["tinynet.is_nan"], ["tinynet.is_number"]));
-            nodes.Add(OnnxWriter.Node("And", "tinynet.predicted", ["tinynet.at_least_half", "tinynet.is_number"], ["PredictedLabel"]));
-            initializers.Add(OnnxWriter.FloatTensor("tinynet.half", [], [0.5]));
-            outputs.Add(OnnxWriter.TensorValue("Probability", OnnxWriter.Float, [-1, 1]));
-            outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.Bool, [-1, 1]));
+            switch (network.Head)
+            {
+                case Head.Regression: Regression(); break;
+                case Head.BinaryClassification: Binary(); break;
+                default: Multiclass(mapped); break;
+            }
+
+            return this;
         }
-        else if (multiclass)
+
+        /// <summary>Gemm → Score (the prediction).</summary>
+        private void Regression() => Layer2("Score");
+
+        /// <summary>Gemm → Score (the logit), Sigmoid → Probability, Probability ≥ 0.5 → PredictedLabel (false for NaN, as ML.NET).</summary>
+        private void Binary()
         {
-            nodes.Add(OnnxWriter.Node("Softmax", "tinynet.softmax", [z2], ["Score"], ("axis", 1)));
-            nodes.Add(OnnxWriter.Node("ArgMax", "tinynet.argmax", [z2], ["tinynet.class"], ("axis", 1), ("keepdims", 1)));
-            nodes.Add(OnnxWriter.Node("Add", "tinynet.key", ["tinynet.class", "tinynet.one"], ["tinynet.key1"]));
+            Layer2("Score");
+            Nodes.Add(OnnxWriter.Node("Sigmoid", "tinynet.sigmoid2", ["Score"], ["Probability"]));
+            // a2 ≥ 0.5 as ML.NET computes it: false for NaN (Not(Less) alone would say true), so also Not(IsNaN).
+            Nodes.Add(OnnxWriter.Node("Less", "tinynet.below_half", ["Probability", "tinynet.half"], ["tinynet.below"]));
+            Nodes.Add(OnnxWriter.Node("Not", "tinynet.not_below", ["tinynet.below"], ["tinynet.at_least_half"]));
+            Nodes.Add(OnnxWriter.Node("IsNaN", "tinynet.nan", ["Probability"], ["tinynet.is_nan"]));
+            Nodes.Add(OnnxWriter.Node("Not", "tinynet.number", ["tinynet.is_nan"], ["tinynet.is_number"]));
+            Nodes.Add(OnnxWriter.Node("And", "tinynet.predicted", ["tinynet.at_least_half", "tinynet.is_number"], ["PredictedLabel"]));
+            Initializers.Add(OnnxWriter.FloatTensor("tinynet.half", [], [0.5]));
+            Output("Probability", OnnxWriter.Float, 1);
+            Output("PredictedLabel", OnnxWriter.Bool, 1);
+        }
+
+        /// <summary>
+        /// Gemm → z2 (N × K), Softmax → Score (the K probabilities, as ML.NET's column), ArgMax + 1 → PredictedLabel (the key
+        /// 1 … K, uint32 as ML.NET's key columns; the first on a tie, as ML.NET; key 0 for a NaN row, as ML.NET); then the
+        /// MapKeyToValue steps after it (<paramref name="mapped"/>).
+        /// </summary>
+        private void Multiclass(List<(string Output, byte[] Node, byte[] Values, byte[] Declared)> mapped)
+        {
+            const string z2 = "tinynet.z2";
+            Layer2(z2);
+            Nodes.Add(OnnxWriter.Node("Softmax", "tinynet.softmax", [z2], ["Score"], ("axis", 1)));
+            Nodes.Add(OnnxWriter.Node("ArgMax", "tinynet.argmax", [z2], ["tinynet.class"], ("axis", 1), ("keepdims", 1)));
+            Nodes.Add(OnnxWriter.Node("Add", "tinynet.key", ["tinynet.class", "tinynet.one"], ["tinynet.key1"]));
             // Key 0 (missing) for a NaN row, as ML.NET: a NaN feature makes every logit NaN, so the first tells.
-            nodes.Add(OnnxWriter.Node("Gather", "tinynet.first_logit", [z2, "tinynet.first"], ["tinynet.z2_0"], ("axis", 1)));
-            nodes.Add(OnnxWriter.Node("IsNaN", "tinynet.nan", ["tinynet.z2_0"], ["tinynet.is_nan"]));
-            nodes.Add(OnnxWriter.Node("Where", "tinynet.missing", ["tinynet.is_nan", "tinynet.zero", "tinynet.key1"], ["tinynet.key"]));
-            nodes.Add(OnnxWriter.Node("Cast", "tinynet.predicted", ["tinynet.key"], ["PredictedLabel"], ("to", OnnxWriter.UInt32)));
-            initializers.Add(OnnxWriter.Int64Tensor("tinynet.one", [], [1]));
-            initializers.Add(OnnxWriter.Int64Tensor("tinynet.zero", [], [0]));
-            initializers.Add(OnnxWriter.Int64Tensor("tinynet.first", [1], [0]));
-            outputs.Add(OnnxWriter.TensorValue("PredictedLabel", OnnxWriter.UInt32, [-1, 1]));
+            Nodes.Add(OnnxWriter.Node("Gather", "tinynet.first_logit", [z2, "tinynet.first"], ["tinynet.z2_0"], ("axis", 1)));
+            Nodes.Add(OnnxWriter.Node("IsNaN", "tinynet.nan", ["tinynet.z2_0"], ["tinynet.is_nan"]));
+            Nodes.Add(OnnxWriter.Node("Where", "tinynet.missing", ["tinynet.is_nan", "tinynet.zero", "tinynet.key1"], ["tinynet.key"]));
+            Nodes.Add(OnnxWriter.Node("Cast", "tinynet.predicted", ["tinynet.key"], ["PredictedLabel"], ("to", OnnxWriter.UInt32)));
+            Initializers.Add(OnnxWriter.Int64Tensor("tinynet.one", [], [1]));
+            Initializers.Add(OnnxWriter.Int64Tensor("tinynet.zero", [], [0]));
+            Initializers.Add(OnnxWriter.Int64Tensor("tinynet.first", [1], [0]));
+            Output("PredictedLabel", OnnxWriter.UInt32, 1);
             foreach ((_, byte[] node, byte[] values, byte[] declared) in mapped)
             {
-                nodes.Add(node);
-                initializers.Add(values);
-                outputs.Add(declared);
+                Nodes.Add(node);
+                Initializers.Add(values);
+                Declared.Add(declared);
             }
         }
 
-        return OnnxWriter.Graph(name, nodes, initializers, inputs, outputs);
+        /// <summary>z2 = a1 W2ᵀ + b2 into <paramref name="z2"/>, and Score (N × K) as the first output.</summary>
+        private void Layer2(string z2)
+        {
+            int h = network.HiddenCount, k = network.OutputCount;
+            Nodes.Add(OnnxWriter.Node("Gemm", "tinynet.layer2", ["tinynet.a1", "tinynet.w2", "tinynet.b2"], [z2], ("transB", 1)));
+            Initializers.Add(OnnxWriter.FloatTensor("tinynet.w2", [k, h], network.W2));      // K × H, row-major: Network's layout
+            Initializers.Add(OnnxWriter.FloatTensor("tinynet.b2", [k], network.B2));
+            Output("Score", OnnxWriter.Float, k);
+        }
+
+        private void Output(string name, int type, int width)
+        {
+            Outputs.Add(name);
+            Declared.Add(OnnxWriter.TensorValue(name, type, [-1, width]));
+        }
     }
 }
 

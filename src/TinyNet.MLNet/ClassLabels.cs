@@ -174,26 +174,19 @@ internal sealed class ClassLabels
     /// <summary>Adds the KeyValues annotation of PredictedLabel, in the training label's type.</summary>
     public void AddKeyValues(DataViewSchema.Annotations.Builder builder)
     {
-        switch (_kind)
+        (PrimitiveDataViewType? Type, Delegate? Getter) keyValues = _kind switch
         {
-            case Kind.Text:
-                AddKeyValues(builder, TextDataViewType.Instance, Getter<ReadOnlyMemory<char>>([.. _text.Select(t => t.AsMemory())]));
-                break;
-            case Kind.Single:
-                AddKeyValues(builder, NumberDataViewType.Single, Getter<float>([.. _numbers.Select(v => (float)v)]));
-                break;
-            case Kind.Double:
-                AddKeyValues(builder, NumberDataViewType.Double, Getter<double>(_numbers));
-                break;
-            case Kind.Int32:
-                AddKeyValues(builder, NumberDataViewType.Int32, Getter<int>([.. _numbers.Select(v => (int)v)]));
-                break;
-            case Kind.UInt32:
-                AddKeyValues(builder, NumberDataViewType.UInt32, Getter<uint>([.. _numbers.Select(v => (uint)v)]));
-                break;
-            case Kind.Int64:
-                AddKeyValues(builder, NumberDataViewType.Int64, Getter<long>(_integers));
-                break;
+            Kind.Text => (TextDataViewType.Instance, Getter<ReadOnlyMemory<char>>([.. _text.Select(t => t.AsMemory())])),
+            Kind.Single => (NumberDataViewType.Single, Getter<float>([.. _numbers.Select(v => (float)v)])),
+            Kind.Double => (NumberDataViewType.Double, Getter<double>(_numbers)),
+            Kind.Int32 => (NumberDataViewType.Int32, Getter<int>([.. _numbers.Select(v => (int)v)])),
+            Kind.UInt32 => (NumberDataViewType.UInt32, Getter<uint>([.. _numbers.Select(v => (uint)v)])),
+            Kind.Int64 => (NumberDataViewType.Int64, Getter<long>(_integers)),
+            _ => (null, null),
+        };
+        if (keyValues.Type is { } type)
+        {
+            builder.Add("KeyValues", new VectorDataViewType(type, Count), keyValues.Getter);
         }
     }
 
@@ -274,9 +267,6 @@ internal sealed class ClassLabels
         double[] numbers = kind is not (Kind.None or Kind.Text) ? [.. Enumerable.Range(0, count).Select(_ => r.ReadDouble())] : [];
         return new ClassLabels(count, kind, text, numbers);
     }
-
-    private void AddKeyValues<T>(DataViewSchema.Annotations.Builder builder, PrimitiveDataViewType type, ValueGetter<VBuffer<T>> getter) =>
-        builder.Add("KeyValues", new VectorDataViewType(type, Count), getter);
 
     private static TOut[] Read<T, TOut>(DataViewSchema.Column label, Func<T, TOut> convert)
     {

@@ -30,14 +30,7 @@ internal static class DataViewReader
         }
 
         DataViewSchema.Column label = Find(schema, options.LabelColumnName, "label", role);
-        ClassLabels? classes = options.Head == Head.MulticlassClassification ? Classes(label, role) : null;
-        int[]? classIndex = classes is not null && trainingClasses is not null ? TrainingIndex(classes, trainingClasses, label.Name, role) : null;
-        DataViewType expectedLabel = options.Head == Head.BinaryClassification ? BooleanDataViewType.Instance : NumberDataViewType.Single;
-        if (classes is null && label.Type != expectedLabel)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName),
-                $"Schema mismatch for label column '{label.Name}': expected {expectedLabel}, got {label.Type} in the {role} data." + LabelAdvice(options.Head, label));
-        }
+        LabelReader labels = TinyNetTask.For(options.Head).Labels(label, role, trainingClasses);
 
         DataViewSchema.Column? weight = null;
         if (options.ExampleWeightColumnName is { } weightName)
@@ -68,9 +61,7 @@ internal static class DataViewReader
         using (DataViewRowCursor cursor = data.GetRowCursor(columns))
         {
             ValueGetter<VBuffer<float>> getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-            ValueGetter<float>? getSingleLabel = options.Head == Head.Regression ? cursor.GetGetter<float>(label) : null;
-            ValueGetter<bool>? getBoolLabel = options.Head == Head.BinaryClassification ? cursor.GetGetter<bool>(label) : null;
-            ValueGetter<uint>? getKeyLabel = classes is not null ? cursor.GetGetter<uint>(label) : null;
+            Func<long, float> getLabel = labels.Open(cursor);
             ValueGetter<float>? getWeight = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
             VBuffer<float> buffer = default;
             var row = new float[d];
@@ -87,39 +78,9 @@ internal static class DataViewReader
                 }
 
                 buffer.CopyTo(row);
-                float labelValue = 0, weightValue = 1;
-                if (getKeyLabel is not null)
-                {
-                    uint key = 0;
-                    getKeyLabel(ref key);
-                    if (key > classes!.Count)
-                    {
-                        throw new ArgumentException(
-                            $"{role}: row {read} of label column '{label.Name}' holds key {key}, outside the key type's 1 … {classes.Count}.", role);
-                    }
-
-                    labelValue = key == 0 ? float.NaN : key - 1;    // key 0 is ML.NET's missing value (a value MapValueToKey did not know)
-                    if (classIndex is not null && key > 0)
-                    {
-                        labelValue = classIndex[key - 1] >= 0 ? classIndex[key - 1] : throw new ArgumentException(
-                            $"{role}: row {read} of label column '{label.Name}' holds class '{classes.Names[(int)key - 1]}', which the training " +
-                            $"label does not have (its classes: {trainingClasses!.Describe()}). Key both sets with one MapValueToKey fitted on " +
-                            "every class, or leave such rows out.", role);
-                    }
-                }
-                else if (getBoolLabel is not null)
-                {
-                    bool b = false;
-                    getBoolLabel(ref b);
-                    labelValue = b ? 1f : 0f;
-                }
-                else
-                {
-                    getSingleLabel!(ref labelValue);
-                }
-
+                float labelValue = getLabel(read), weightValue = 1;
                 getWeight?.Invoke(ref weightValue);
-                string? problem = Problem(row, labelValue, weightValue, features.Name, label.Name, options.ExampleWeightColumnName, classes is not null);
+                string? problem = Problem(row, labelValue, weightValue, features.Name, label.Name, options.ExampleWeightColumnName, labels.Classes is not null);
                 if (problem is not null)
                 {
                     if (!options.SkipRowsWithMissingValues)
@@ -156,44 +117,7 @@ internal static class DataViewReader
                 ", so there is nothing to train on. At least one row needs a positive weight.");
         }
 
-        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped, classIndex is null ? classes : trainingClasses);
-    }
-
-    /// <summary>
-    /// For each class of a validation label, its index among the training classes (−1 where training lacks it), matched by
-    /// key value; refuses key values that cannot be compared.
-    /// </summary>
-    private static int[] TrainingIndex(ClassLabels classes, ClassLabels trainingClasses, string labelName, string role) =>
-        classes.IndexIn(trainingClasses) ?? throw new ArgumentException(
-            $"{role}: label column '{labelName}' is keyed over {classes.Describe()}, the training label over {trainingClasses.Describe()}; " +
-            "their classes cannot be matched by value. Key both sets with one MapValueToKey, fitted once.", role);
-
-    /// <summary>The classes of a multiclass label column: a key type (of UInt32, as MapValueToKey makes) with K ≥ 2 values.</summary>
-    private static ClassLabels Classes(DataViewSchema.Column label, string role)
-    {
-        if (label.Type is KeyDataViewType other && other.RawType != typeof(uint))
-        {
-            throw new ArgumentOutOfRangeException("LabelColumnName",
-                $"Schema mismatch for label column '{label.Name}': expected Key<UInt32>, got {label.Type} in the {role} data. " +
-                $"MapValueToKey makes UInt32 keys: key the label with mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\") " +
-                "instead of converting it to another key type.");
-        }
-
-        if (label.Type is not KeyDataViewType key)
-        {
-            throw new ArgumentOutOfRangeException("LabelColumnName",
-                $"Schema mismatch for label column '{label.Name}': multiclass classification needs a key type, got {label.Type} in the {role} data. " +
-                $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\").");
-        }
-
-        if (key.Count < 2 || key.Count > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException("LabelColumnName",
-                $"Label column '{label.Name}' is a key over {key.Count} value(s); multiclass classification needs at least 2 classes " +
-                "(with two, the binary trainer is the same model with one output).");
-        }
-
-        return ClassLabels.Of(label, (int)key.Count);
+        return new Result(DataSet.FromRowMajor(x.ToArray(), d, y.ToArray(), s?.ToArray()), read, skipped, labels.Classes);
     }
 
     private static string? Problem(float[] row, float label, float weight, string featureName, string labelName, string? weightName, bool keyLabel)
@@ -215,20 +139,6 @@ internal static class DataViewReader
 
         return float.IsFinite(weight) && weight >= 0 ? null : $"{weight} in example weight column '{weightName}' (weights must be finite and ≥ 0)";
     }
-
-    /// <summary>How to get the label this head needs from the one given, written as the ONNX-exportable transforms.</summary>
-    private static string LabelAdvice(Head head, DataViewSchema.Column label) => (head, label.Type) switch
-    {
-        (Head.BinaryClassification, TextDataViewType) =>
-            $" Map the label's text to Boolean first: mlContext.Transforms.Conversion.MapValue(\"{label.Name}\", " +
-            $"new[] {{ new KeyValuePair<string, bool>(\"yes\", true), new(\"no\", false) }}, \"{label.Name}\") with your two values, " +
-            "or load the column as bool.",
-        (Head.BinaryClassification, _) =>
-            $" Load the label as bool, or map its values to Boolean first with mlContext.Transforms.Conversion.MapValue(\"{label.Name}\", …).",
-        (Head.Regression, NumberDataViewType) =>
-            $" Convert it first: mlContext.Transforms.Conversion.ConvertType(\"{label.Name}\", outputKind: DataKind.Single).",
-        _ => "",
-    };
 
     private static DataViewSchema.Column Find(DataViewSchema schema, string name, string what, string role) =>
         schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(name,

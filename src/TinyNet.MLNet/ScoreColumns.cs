@@ -10,43 +10,17 @@ internal static class ScoreColumns
     public const string Probability = "Probability";
     public const string PredictedLabel = "PredictedLabel";
 
-    /// <summary>
-    /// <paramref name="input"/> followed by Score (and, for binary classification, Probability and PredictedLabel; for
-    /// multiclass, Score is a vector of the K class probabilities, its slots named by the classes, and PredictedLabel a key
-    /// over the K classes carrying the training label's key values).
-    /// </summary>
-    public static DataViewSchema Add(DataViewSchema input, Head head, ClassLabels? classes = null)
+    /// <summary><paramref name="input"/> followed by the score columns of <paramref name="task"/> (<see cref="TinyNetTask.AddScoreColumns"/>).</summary>
+    public static DataViewSchema Add(DataViewSchema input, TinyNetTask task, ClassLabels? classes = null)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
-        uint setId = NextSetId(input);
-        if (head == Head.MulticlassClassification)
-        {
-            classes ??= ClassLabels.Unnamed(2);   // the estimator's output shape, before K is known
-            const string Multiclass = "MulticlassClassification";
-            var score = new DataViewSchema.Annotations.Builder();
-            score.Add(Annotations(Multiclass, "Score", setId, normalized: null), _ => true);
-            classes.AddSlotNames(score);
-            builder.AddColumn(Score, new VectorDataViewType(NumberDataViewType.Single, classes.Count), score.ToAnnotations());
-            var predicted = new DataViewSchema.Annotations.Builder();
-            predicted.Add(Annotations(Multiclass, "PredictedLabel", setId, normalized: null), _ => true);
-            classes.AddKeyValues(predicted);
-            builder.AddColumn(PredictedLabel, new KeyDataViewType(typeof(uint), classes.Count), predicted.ToAnnotations());
-            return builder.ToSchema();
-        }
-
-        string kind = head == Head.BinaryClassification ? "BinaryClassification" : "Regression";
-        builder.AddColumn(Score, NumberDataViewType.Single, Annotations(kind, "Score", setId, normalized: null));
-        if (head == Head.BinaryClassification)
-        {
-            builder.AddColumn(Probability, NumberDataViewType.Single, Annotations(kind, "Probability", setId, normalized: true));
-            builder.AddColumn(PredictedLabel, BooleanDataViewType.Instance, Annotations(kind, "PredictedLabel", setId, normalized: null));
-        }
-
+        task.AddScoreColumns(builder, NextSetId(input), classes);
         return builder.ToSchema();
     }
 
-    private static DataViewSchema.Annotations Annotations(string kind, string valueKind, uint setId, bool? normalized)
+    /// <summary>The annotations ML.NET's scorers put on a score column: its kind, value kind, set id and, for probabilities, IsNormalized.</summary>
+    public static DataViewSchema.Annotations Annotations(string kind, string valueKind, uint setId, bool? normalized)
     {
         var a = new DataViewSchema.Annotations.Builder();
         a.Add("ScoreColumnKind", TextDataViewType.Instance, (ref ReadOnlyMemory<char> v) => v = kind.AsMemory());

@@ -10,7 +10,7 @@ public sealed class TinyNetModelParameters
     {
         Network = network;
         History = history;
-        Classes = network.Head == Head.MulticlassClassification ? classes ?? ClassLabels.Unnamed(network.OutputCount) : null;
+        Classes = TinyNetTask.For(network.Head).HasClasses ? classes ?? ClassLabels.Unnamed(network.OutputCount) : null;
     }
 
     /// <summary>The output layer and loss.</summary>

@@ -139,10 +139,11 @@ public sealed partial class TinyNetPredictionTransformer
             var head = (Head)r.ReadInt32();
             int d = r.ReadInt32();
             int hCount = r.ReadInt32();
-            int k = head == Head.MulticlassClassification ? r.ReadInt32() : 1;
+            bool hasClasses = Enum.IsDefined(head) && TinyNetTask.For(head).HasClasses;   // K follows the shape
+            int k = hasClasses ? r.ReadInt32() : 1;
             long parameterBytes = sizeof(double) * ((long)d * hCount + hCount + (long)k * (hCount + 1));
             if (!Enum.IsDefined(head) || d < 1 || hCount < 1 || parameterBytes > bytes.Length - r.BaseStream.Position ||
-                (head == Head.MulticlassClassification && (format < 2 || k < 2)))
+                (hasClasses && (format < 2 || k < 2)))
             {
                 throw Damaged($"its shape is impossible for a payload of {bytes.Length} bytes in format {format} (head {(int)head}, D = {d}, H = {hCount}, K = {k})");
             }
@@ -164,7 +165,7 @@ public sealed partial class TinyNetPredictionTransformer
                 throw Damaged("the feature column name holds control characters");
             }
 
-            ClassLabels? classes = head == Head.MulticlassClassification ? ClassLabels.Read(r, k, format, Damaged) : null;
+            ClassLabels? classes = hasClasses ? ClassLabels.Read(r, k, format, Damaged) : null;
 
             TrainingHistory? history = null;
             if (ReadFlag(r, "the history flag"))

@@ -9,10 +9,11 @@ namespace TinyNet.MLNet;
 /// </summary>
 public sealed partial class TinyNetPredictionTransformer
 {
-    /// <summary>Computes the score columns of one input row, once per row position.</summary>
-    private sealed class RowScorer
+    /// <summary>Computes the score columns of one input row, once per row position; its task's getters read it.</summary>
+    internal sealed class RowScorer
     {
         private readonly Scorer _scorer;
+        private readonly TinyNetTask _task;
         private readonly string _featureColumnName;
         private readonly DataViewRow _input;
         private readonly ValueGetter<VBuffer<float>>? _features;
@@ -28,55 +29,23 @@ public sealed partial class TinyNetPredictionTransformer
             _featureColumnName = parent.FeatureColumnName;
             _input = input;
             _dense = new float[parent.Model.InputCount];
-            _probabilities = parent.Model.Head == Head.MulticlassClassification ? new float[parent.Model.OutputCount] : null;
+            _task = TinyNetTask.For(parent.Model.Head);
+            _probabilities = _task.HasClasses ? new float[parent.Model.OutputCount] : null;
             _features = anyScoreActive ? input.GetGetter<VBuffer<float>>(input.Schema[parent.FeatureColumnName]) : null;
         }
 
-        /// <summary>
-        /// The getter of added column <paramref name="k"/>: 0 Score, 1 Probability, 2 PredictedLabel (a2 ≥ 0.5, so false for
-        /// a NaN row, as ML.NET's binary scorer); multiclass: 0 Score (the K probabilities), 1 PredictedLabel (the key 1 … K
-        /// of the most probable class, the first on a tie; key 0, ML.NET's missing value, when no probability is a number,
-        /// as ML.NET's multiclass scorer gives for a NaN feature).
-        /// </summary>
-        public Delegate Getter(int k) => (_probabilities, k) switch
-        {
-            (null, 0) => (ValueGetter<float>)((ref float v) => v = Logit()),
-            (null, 1) => (ValueGetter<float>)((ref float v) => v = (float)Activations.Sigmoid(Logit())),
-            (null, _) => (ValueGetter<bool>)((ref bool v) => v = Activations.Sigmoid(Logit()) >= 0.5),
-            (_, 0) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) =>
-            {
-                float[] p = Probabilities();
-                var editor = VBufferEditor.Create(ref v, p.Length);
-                p.CopyTo(editor.Values);
-                v = editor.Commit();
-            }),
-            _ => (ValueGetter<uint>)((ref uint v) => v = (uint)(ArgMax(Probabilities()) + 1)),
-        };
+        /// <summary>The getter of added column <paramref name="k"/>, in the task's column order.</summary>
+        public Delegate Getter(int k) => _task.Getter(this, k);
 
-        /// <summary>The index of the largest probability (the first on a tie), or −1 when none is a number (a NaN row).</summary>
-        private static int ArgMax(float[] p)
-        {
-            int best = -1;
-            float max = float.NegativeInfinity;
-            for (int k = 0; k < p.Length; k++)
-            {
-                if (p[k] > max || (best < 0 && p[k] == max))
-                {
-                    best = k;
-                    max = p[k];
-                }
-            }
-
-            return best;
-        }
-
-        private float[] Probabilities()
+        /// <summary>The current row's K class probabilities (a task with classes).</summary>
+        public float[] Probabilities()
         {
             Score();
             return _probabilities!;
         }
 
-        private float Logit()
+        /// <summary>The current row's logit z2 (a one-output task).</summary>
+        public float Logit()
         {
             Score();
             return _z2;

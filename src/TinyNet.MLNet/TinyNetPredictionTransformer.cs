@@ -37,7 +37,7 @@ public sealed partial class TinyNetPredictionTransformer : ISingleFeaturePredict
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         CheckInput(inputSchema);
-        return ScoreColumns.Add(inputSchema, Model.Head, Model.Classes);
+        return ScoreColumns.Add(inputSchema, TinyNetTask.For(Model.Head), Model.Classes);
     }
 
     /// <summary>Scores <paramref name="input"/> lazily, row by row, as its cursors move.</summary>

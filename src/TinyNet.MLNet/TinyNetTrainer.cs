@@ -72,7 +72,7 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         }
 
         // Regression: train on the standardised label, then fold the scale into w2 and b2 (LabelScaling).
-        LabelScaling? labels = _options is TinyNetRegressionTrainer.Options { StandardizeLabel: true } ? LabelScaling.Of(train.Data) : null;
+        LabelScaling? labels = _options.StandardizesLabel ? LabelScaling.Of(train.Data) : null;
         DataSet trainSet = labels?.Apply(train.Data) ?? train.Data;
         DataSet? validationSet = validation is null ? null : labels?.Apply(validation.Data) ?? validation.Data;
 
@@ -91,7 +91,7 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             // The starting network: a trained model's (warm start), or for multiclass one with K from the label's key type,
             // not from the labels seen (a class missing from these rows still gets its output); otherwise the Core's own.
             Network? initial = start is not null ? StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch)
-                : train.Classes is { } classes ? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, Head.MulticlassClassification, classes.Count, (ulong)core.Seed)
+                : train.Classes is { } classes ? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, classes.Count, (ulong)core.Seed)
                 : null;
             if (start is not null)
             {
@@ -156,21 +156,9 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The label column '{_options.LabelColumnName}' is not in the input schema.");
         }
 
-        if (_options.Head == Head.MulticlassClassification && !inputSchema.First(c => c.Name == _options.LabelColumnName).IsKey)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"Schema mismatch for label column '{_options.LabelColumnName}': multiclass classification needs a key type. " +
-                $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{_options.LabelColumnName}\").");
-        }
-
-        ClassLabels? classes = null;
-        if (_options.Head == Head.MulticlassClassification)
-        {
-            SchemaShape.Column label = inputSchema.First(c => c.Name == _options.LabelColumnName);
-            classes = ClassLabels.Placeholder(label.Annotations.FirstOrDefault(a => a.Name == "KeyValues") is { Name: not null } keyValues ? keyValues.ItemType : null);
-        }
-
-        var scored = ScoreColumns.Add(new DataViewSchema.Builder().ToSchema(), _options.Head, classes);
+        TinyNetTask task = TinyNetTask.For(_options.Head);
+        ClassLabels? classes = task.ClassesOf(inputSchema.First(c => c.Name == _options.LabelColumnName), _options.LabelColumnName);
+        var scored = ScoreColumns.Add(new DataViewSchema.Builder().ToSchema(), task, classes);
         var columns = inputSchema.ToDictionary(c => c.Name);
         foreach (SchemaShape.Column c in MLNetInternals.ShapeOf(scored))
         {
@@ -387,6 +375,8 @@ public sealed class TinyNetRegressionTrainer : TinyNetTrainerBase
         public bool StandardizeLabel { get; set; } = true;
 
         internal override Head Head => Head.Regression;
+
+        internal override bool StandardizesLabel => StandardizeLabel;
     }
 }
 

@@ -133,6 +133,9 @@ public abstract class TinyNetTrainerOptions
 
     internal abstract Head Head { get; }
 
+    /// <summary>True when the label is standardised for training and the scale folded back (regression's StandardizeLabel).</summary>
+    internal virtual bool StandardizesLabel => false;
+
     /// <summary>
     /// The Core trainer's options, validated by the Core's one validation (<see cref="TrainerOptions.Validate"/>); an invalid
     /// option throws an <see cref="ArgumentOutOfRangeException"/> named as these options name it (NumberOfHiddenUnits for the

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace TinyNet;
 
 /// <summary>
@@ -46,18 +48,25 @@ public static class Activations
     /// exponent is ≤ 0, so nothing overflows (z = [1000, 0] gives [1, e^(−1000)] = [1, 0], not NaN) and the sum is ≥ 1.
     /// Its Jacobian ∂a2ₖ/∂z2ⱼ = a2ₖ (1[k = j] − a2ⱼ) (M2) is never formed: against cross-entropy it collapses to a2 − y (M3).
     /// </summary>
-    public static void Softmax(ReadOnlySpan<double> z, Span<double> a)
+    public static void Softmax(ReadOnlySpan<double> z, Span<double> a) => Softmax<double>(z, a);
+
+    /// <summary>
+    /// <see cref="Softmax(ReadOnlySpan{double}, Span{double})"/> in any precision (the float scorer's), <paramref name="a"/>
+    /// may be <paramref name="z"/> itself.
+    /// </summary>
+    internal static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : IFloatingPointIeee754<T>
     {
         if (a.Length != z.Length)
         {
             throw new ArgumentException($"a has room for {a.Length} values; pass one per logit ({z.Length}).", nameof(a));
         }
 
-        double m = Max(z);
-        double sum = 0;
+        T m = Max(z);
+        T sum = T.Zero;
         for (int k = 0; k < z.Length; k++)
         {
-            a[k] = Math.Exp(z[k] - m);
+            a[k] = T.Exp(z[k] - m);
             sum += a[k];
         }
 
@@ -68,17 +77,18 @@ public static class Activations
     }
 
     /// <summary>The largest value of a non-empty span (the shift of <see cref="Softmax"/>).</summary>
-    internal static double Max(ReadOnlySpan<double> z)
+    internal static T Max<T>(ReadOnlySpan<T> z)
+        where T : IFloatingPointIeee754<T>
     {
         if (z.IsEmpty)
         {
             throw new ArgumentException("z is empty; the softmax needs at least one logit.", nameof(z));
         }
 
-        double m = z[0];
+        T m = z[0];
         for (int k = 1; k < z.Length; k++)
         {
-            m = Math.Max(m, z[k]);
+            m = T.Max(m, z[k]);
         }
 
         return m;

@@ -18,9 +18,6 @@ public sealed class Gradients
         ArgumentOutOfRangeException.ThrowIfLessThan(inputCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hiddenCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
-        InputCount = inputCount;
-        HiddenCount = hiddenCount;
-        OutputCount = outputCount;
         W1 = new double[hiddenCount * inputCount];
         B1 = new double[hiddenCount];
         W2 = new double[outputCount * hiddenCount];
@@ -35,13 +32,13 @@ public sealed class Gradients
     }
 
     /// <summary>D.</summary>
-    public int InputCount { get; }
+    public int InputCount => W1.Length / B1.Length;
 
     /// <summary>H.</summary>
-    public int HiddenCount { get; }
+    public int HiddenCount => B1.Length;
 
     /// <summary>K.</summary>
-    public int OutputCount { get; }
+    public int OutputCount => B2.Length;
 
     /// <summary>∂L/∂w1 (H × D, row-major).</summary>
     public double[] W1 { get; }

@@ -62,9 +62,6 @@ public sealed class Network
         Sizes.CheckArray((double)hiddenCount * classCount, sizeof(double), $"{shape} (w2 has K·H weights)", classCountName);
         Sizes.CheckMemory(8.0 * (weights + hiddenCount + (double)classCount * (hiddenCount + 1)), shape, "Use fewer hidden units.", nameof(hiddenCount));
 
-        InputCount = inputCount;
-        HiddenCount = hiddenCount;
-        OutputCount = classCount;
         OutputHead = output;
         W1 = new double[hiddenCount * inputCount];
         B1 = new double[hiddenCount];
@@ -73,13 +70,13 @@ public sealed class Network
     }
 
     /// <summary>D, the number of inputs.</summary>
-    public int InputCount { get; }
+    public int InputCount => W1.Length / B1.Length;
 
     /// <summary>H, the number of hidden units.</summary>
-    public int HiddenCount { get; }
+    public int HiddenCount => B1.Length;
 
     /// <summary>K, the number of output units: 1 for regression and binary classification, the classes for multiclass.</summary>
-    public int OutputCount { get; }
+    public int OutputCount => B2.Length;
 
     /// <summary>The output layer and loss.</summary>
     public Head Head => OutputHead.Tag;
@@ -136,9 +133,6 @@ public sealed class Network
     /// <summary>A copy of an existing network's shape and parameters: nothing to validate or size-check again.</summary>
     private Network(Network source)
     {
-        InputCount = source.InputCount;
-        HiddenCount = source.HiddenCount;
-        OutputCount = source.OutputCount;
         OutputHead = source.OutputHead;
         W1 = (double[])source.W1.Clone();
         B1 = (double[])source.B1.Clone();
@@ -168,30 +162,29 @@ public sealed class Network
     public void Forward(ReadOnlySpan<double> x, Span<double> z1, Span<double> a1, Span<double> z2)
     {
         CheckInput(x.Length, nameof(x));
-        int d = InputCount, hCount = HiddenCount;
-        for (int h = 0; h < hCount; h++)
+        Affine(W1, B1, x, z1);                        // z1 = w1 · x + b1
+        for (int h = 0; h < HiddenCount; h++)
         {
-            ReadOnlySpan<double> w1Row = W1.AsSpan(h * d, d);
-            double sum = B1[h];                       // z1 = w1 · x + b1
-            for (int j = 0; j < d; j++)
-            {
-                sum += w1Row[j] * x[j];
-            }
-
-            z1[h] = sum;
-            a1[h] = Activations.Sigmoid(sum);         // a1 = σ(z1)
+            a1[h] = Activations.Sigmoid(z1[h]);       // a1 = σ(z1)
         }
 
-        for (int k = 0; k < OutputCount; k++)
+        Affine(W2, B2, a1, z2);                       // z2 = w2 · a1 + b2
+    }
+
+    /// <summary>z = w · v + b: row i of <paramref name="w"/> (row-major, v.Length columns) dotted with v, plus b[i].</summary>
+    private static void Affine(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> v, Span<double> z)
+    {
+        int n = v.Length;
+        for (int i = 0; i < b.Length; i++)
         {
-            ReadOnlySpan<double> w2Row = W2.AsSpan(k * hCount, hCount);
-            double sum = B2[k];                       // z2 = w2 · a1 + b2
-            for (int h = 0; h < hCount; h++)
+            ReadOnlySpan<double> row = w.Slice(i * n, n);
+            double sum = b[i];
+            for (int j = 0; j < n; j++)
             {
-                sum += w2Row[h] * a1[h];
+                sum += row[j] * v[j];
             }
 
-            z2[k] = sum;
+            z[i] = sum;
         }
     }
 

@@ -6,12 +6,6 @@ namespace TinyNet;
 /// </summary>
 internal sealed class BinaryHead : OneOutputHead
 {
-    public static readonly BinaryHead Instance = new();
-
-    private BinaryHead()
-    {
-    }
-
     public override Head Tag => Head.BinaryClassification;
 
     public override double Output(double z2) => Activations.Sigmoid(z2);

@@ -14,13 +14,12 @@ internal abstract class OutputHead
 {
     /// <summary>The head of a tag.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The tag is not one of <see cref="Head"/>'s values.</exception>
-    public static OutputHead For(Head tag, string paramName = "head") => tag switch
-    {
-        Head.Regression => RegressionHead.Instance,
-        Head.BinaryClassification => BinaryHead.Instance,
-        Head.MulticlassClassification => SoftmaxHead.Instance,
-        _ => throw new ArgumentOutOfRangeException(paramName, tag, "Head must be Regression, BinaryClassification or MulticlassClassification."),
-    };
+    public static OutputHead For(Head tag, string paramName = "head") => (uint)tag < (uint)Heads.Length
+        ? Heads[(int)tag]
+        : throw new ArgumentOutOfRangeException(paramName, tag, "Head must be Regression, BinaryClassification or MulticlassClassification.");
+
+    /// <summary>One instance of each head (they hold no state), indexed by tag.</summary>
+    private static readonly OutputHead[] Heads = [new RegressionHead(), new BinaryHead(), new SoftmaxHead()];
 
     /// <summary>The tag options name and model files store.</summary>
     public abstract Head Tag { get; }

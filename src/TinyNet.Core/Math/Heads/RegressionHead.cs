@@ -6,12 +6,6 @@ namespace TinyNet;
 /// </summary>
 internal sealed class RegressionHead : OneOutputHead
 {
-    public static readonly RegressionHead Instance = new();
-
-    private RegressionHead()
-    {
-    }
-
     public override Head Tag => Head.Regression;
 
     public override double Output(double z2) => Activations.Identity(z2);

@@ -9,12 +9,6 @@ namespace TinyNet;
 /// </summary>
 internal sealed class SoftmaxHead : OutputHead
 {
-    public static readonly SoftmaxHead Instance = new();
-
-    private SoftmaxHead()
-    {
-    }
-
     public override Head Tag => Head.MulticlassClassification;
 
     public override bool HasClasses => true;
@@ -173,29 +167,12 @@ internal sealed class SoftmaxHead : OutputHead
         return best;
     }
 
-    /// <summary>softmax of each row of K logits in place, with the max subtracted (as <see cref="Activations.Softmax"/>), in float.</summary>
+    /// <summary>softmax of each row of K logits in place, with the max subtracted (<see cref="Activations.Softmax"/>), in float.</summary>
     public override void Output(Span<float> z2, int outputCount)
     {
         for (int i = 0; i < z2.Length; i += outputCount)
         {
-            Span<float> z = z2.Slice(i, outputCount);
-            float m = z[0];
-            for (int k = 1; k < z.Length; k++)
-            {
-                m = MathF.Max(m, z[k]);
-            }
-
-            float sum = 0;
-            for (int k = 0; k < z.Length; k++)
-            {
-                z[k] = MathF.Exp(z[k] - m);
-                sum += z[k];
-            }
-
-            for (int k = 0; k < z.Length; k++)
-            {
-                z[k] /= sum;
-            }
+            Activations.Softmax<float>(z2.Slice(i, outputCount), z2.Slice(i, outputCount));
         }
     }
 }
