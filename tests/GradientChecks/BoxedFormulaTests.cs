@@ -51,6 +51,42 @@ public class BoxedFormulaTests
     [MemberData(nameof(Classification))]
     public void P6_classification_dL_db1(Case c) => Check(c, (a, n) => Oracle.AssertAgree(a.B1, n.B1, "∂L/∂b1"));
 
+    /// <summary>
+    /// The boxes as the notes write them for one output, δ2 a number (P2–P3, P5–P6): summed per sample with the scalar
+    /// forms (<c>Delta2(a2, y)</c>, <c>AddDLossDW2(δ2, …)</c>, <c>DLossDB2</c>, <c>Delta1(δ2, …)</c>), every tensor against
+    /// the finite differences, for both one-output heads.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Regression))]
+    [MemberData(nameof(Classification))]
+    public void The_scalar_boxes_summed_per_sample_give_the_gradient(Case c)
+    {
+        Network net = c.Network;
+        int d = net.InputCount, hCount = net.HiddenCount;
+        var analytic = new Gradients(d, hCount);
+        var z1 = new double[hCount];
+        var a1 = new double[hCount];
+        var delta1 = new double[hCount];
+        for (int i = 0; i < c.Y.Length; i++)
+        {
+            double[] x = c.X[(i * d)..((i + 1) * d)];
+            double z2 = net.Forward(x, z1, a1);
+            double a2 = net.Head == Head.Regression ? Activations.Identity(z2) : Activations.Sigmoid(z2);
+            double delta2 = (c.S?[i] ?? 1.0) * Backprop.Delta2(a2, c.Y[i]);
+            Backprop.AddDLossDW2(delta2, a1, analytic.W2);
+            analytic.B2[0] += Backprop.DLossDB2(delta2);
+            Backprop.Delta1(delta2, net.W2, a1, delta1);
+            Backprop.AddDLossDW1(delta1, x, analytic.W1);
+            Backprop.AddDLossDB1(delta1, analytic.B1);
+        }
+
+        Gradients numeric = Oracle.Numeric(net, n => Oracle.Loss(n, c.X, c.Y, c.S));
+        Oracle.AssertAgree(analytic.W2, numeric.W2, "∂L/∂w2");
+        Oracle.AssertAgree(analytic.B2, numeric.B2, "∂L/∂b2");
+        Oracle.AssertAgree(analytic.W1, numeric.W1, "∂L/∂w1");
+        Oracle.AssertAgree(analytic.B1, numeric.B1, "∂L/∂b1");
+    }
+
     private static void Check(Case c, Action<Gradients, Gradients> compare)
     {
         var analytic = new Gradients(c.Network.InputCount, c.Network.HiddenCount);
