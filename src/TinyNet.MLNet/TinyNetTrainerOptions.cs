@@ -76,7 +76,8 @@ public abstract class TinyNetTrainerOptions
     /// <summary>
     /// With <c>Fit(train, validation)</c>: stop after this many epochs without improvement of the validation loss and keep
     /// the best epoch's model; 0 turns early stopping off. The same applies to the rows <see cref="ValidationFraction"/>
-    /// holds out. Default: the task's Defaults (20 binary, 10 regression, 20 multiclass).
+    /// holds out and to each candidate of <see cref="TrainingProcedure.Adaptive"/> (which falls back to 50 when this is 0).
+    /// Default: the task's Defaults (20 binary, 50 regression, 50 multiclass).
     /// </summary>
     [Range(5, 50, 10, true)]
     public int EarlyStoppingPatience { get; set; }
@@ -85,7 +86,7 @@ public abstract class TinyNetTrainerOptions
     public float EarlyStoppingTolerance { get; set; } = 1e-4f;
 
     /// <summary>
-    /// With <c>Fit(train)</c> (no validation set): hold out this fraction of the training rows (seeded, stratified by class
+    /// With <see cref="TrainingProcedure.Plain"/> and <c>Fit(train)</c> (no validation set): hold out this fraction of the training rows (seeded, stratified by class
     /// for classification) as the validation set for early stopping, and return the best epoch's model, as
     /// scikit-learn's MLP does with <c>early_stopping=True</c>. The held-out rows are not trained on. In [0, 1); 0 trains on
     /// every row for NumberOfIterations epochs. Ignored by <c>Fit(train, validation)</c>. Default: the task's Defaults
@@ -95,12 +96,25 @@ public abstract class TinyNetTrainerOptions
     public float ValidationFraction { get; set; }
 
     /// <summary>
-    /// With the hold-out of <see cref="ValidationFraction"/> (<c>Fit(train)</c>), let early stopping only choose the number
-    /// of epochs: after the run on the other rows picks its best epoch E, train again from the same starting network on
+    /// With <see cref="TrainingProcedure.Plain"/> and the hold-out of <see cref="ValidationFraction"/> (<c>Fit(train)</c>), let
+    /// early stopping only choose the number of epochs (the adaptive procedure always does): after the run on the other rows picks its best epoch E, train again from the same starting network on
     /// every row for E epochs and return that model, so no row is left out of the final fit. About twice the training
     /// time. Ignored without a hold-out (<see cref="ValidationFraction"/> 0 or <c>Fit(train, validation)</c>). Default false.
     /// </summary>
     public bool RefitOnAllRows { get; set; }
+
+    /// <summary>
+    /// What Fit does with these options: <see cref="TrainingProcedure.Adaptive"/> lets a hold-out choose λ (of this
+    /// <see cref="L2Regularization"/> ÷ 10, × 1, × 10) and the epoch count, then trains on every row;
+    /// <see cref="TrainingProcedure.Plain"/> trains the notes' network once exactly as these options say. Default Adaptive.
+    /// </summary>
+    public TrainingProcedure Procedure { get; set; } = TrainingProcedure.Adaptive;
+
+    /// <summary>
+    /// The share of the training rows <see cref="TrainingProcedure.Adaptive"/> holds out (seeded, stratified by class) to
+    /// choose λ and the epoch count on; in (0, 0.5]. Default 0.2.
+    /// </summary>
+    public float AdaptiveHoldOutFraction { get; set; } = 0.2f;
 
     /// <summary>
     /// Training threads; 0 for as many as pay off (one per core, each step using those that get at least 64 rows of the
@@ -146,6 +160,8 @@ public abstract class TinyNetTrainerOptions
     {
         Require(!string.IsNullOrWhiteSpace(LabelColumnName), nameof(LabelColumnName), LabelColumnName, "a column name");
         Require(!string.IsNullOrWhiteSpace(FeatureColumnName), nameof(FeatureColumnName), FeatureColumnName, "a column name");
+        Require(Enum.IsDefined(Procedure), nameof(Procedure), Procedure, "Plain or Adaptive");
+        Require(AdaptiveHoldOutFraction > 0 && AdaptiveHoldOutFraction <= 0.5f, nameof(AdaptiveHoldOutFraction), AdaptiveHoldOutFraction, "in (0, 0.5]");
         var core = new TrainerOptions
         {
             Head = Head,

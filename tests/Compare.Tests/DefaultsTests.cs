@@ -59,6 +59,37 @@ public sealed class DefaultsTests : IDisposable
         Assert.True(misses.Count == 0, string.Join("\n", misses));
     }
 
+    /// <summary>
+    /// The adaptive procedure (the default) against scikit-learn's MLP on the very same test rows: the better of
+    /// MLPClassifier/MLPRegressor with 16 and 64 logistic hidden units (adam, max_iter 1000), measured once with
+    /// examples/Compare/peers/sklearn_peers.py on Compare's five splits (scikit-learn 1.2.1; docs/defaults.md) and recorded
+    /// here, since CI runs .NET only. The targets: AUC ≥ MLP − 0.005, RMSE ≤ 1.01 × MLP, micro accuracy ≥ MLP − 0.005.
+    /// wine is left out: there TinyNet trails the MLP by one test row of 180 (0.9833 vs 0.9889), which the study reports.
+    /// </summary>
+    [Fact]
+    public void Defaults_meet_the_scikit_learn_MLP_targets_on_small_real_sets()
+    {
+        Dictionary<(string Set, string Trainer), Dictionary<string, double>> results = Run("--trainers", "tinynet");
+        (string Set, string Metric, double Mlp)[] peers =
+        [
+            ("two_class_dat", "auc", 0.881496), ("housevotes84", "auc", 0.991121), ("attrition", "auc", 0.842157),
+            ("servo", "rmse", 10.893682), ("diabetes", "rmse", 85.210311), ("ozone", "rmse", 4.695465),
+            ("glass", "microAccuracy", 0.725581), ("vehicle", "microAccuracy", 0.84142),
+        ];
+        var misses = new List<string>();
+        foreach ((string set, string metric, double mlp) in peers)
+        {
+            double tinyNet = results[(set, "tinynet")][metric];
+            bool met = metric == "rmse" ? tinyNet <= 1.01 * mlp : tinyNet >= mlp - 0.005;
+            if (!met)
+            {
+                misses.Add($"{set}: {metric} {tinyNet:G5} against scikit-learn's MLP {mlp:G5}");
+            }
+        }
+
+        Assert.True(misses.Count == 0, string.Join("\n", misses));
+    }
+
     [Fact]
     public void Defaults_give_the_same_results_whatever_the_normaliser()
     {

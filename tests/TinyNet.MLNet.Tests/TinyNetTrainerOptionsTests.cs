@@ -42,13 +42,27 @@ public class TinyNetTrainerOptionsSearchSpaceTests
 public class TinyNetTrainerOptionsDefaultsTests
 {
     [Fact]
-    public void The_binary_default_holds_out_a_tenth_and_stops_early_on_it()
+    public void The_default_procedure_is_adaptive_and_its_model_trained_on_every_row()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = RealData.BreastCancer(ml);
         IDataView features = RealData.BreastCancerFeaturizer(ml, data).Fit(data).Transform(data);
+        Assert.Equal(TrainingProcedure.Adaptive, new TinyNetBinaryTrainer.Options().Procedure);
+        Assert.Equal(0.2f, new TinyNetMulticlassTrainer.Options().AdaptiveHoldOutFraction);
         TinyNetModelParameters model = ml.BinaryClassification.Trainers.TinyNet().Fit(features).Model;
         Assert.Equal(TinyNetBinaryTrainer.Options.Defaults.NumberOfHiddenUnits, model.HiddenCount);
+        TrainingHistory history = model.History!;
+        Assert.Null(history.ValidationLoss);                                      // the chosen λ, refitted on all 569 rows
+        Assert.InRange(history.EpochCount, 1, TinyNetBinaryTrainer.Options.Defaults.NumberOfIterations);
+    }
+
+    [Fact]
+    public void The_plain_binary_default_holds_out_a_tenth_and_stops_early_on_it()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = RealData.BreastCancer(ml);
+        IDataView features = RealData.BreastCancerFeaturizer(ml, data).Fit(data).Transform(data);
+        TinyNetModelParameters model = ml.BinaryClassification.Trainers.TinyNet(new TinyNetBinaryTrainer.Options { Procedure = TrainingProcedure.Plain }).Fit(features).Model;
         TrainingHistory history = model.History!;
         Assert.NotNull(history.ValidationLoss);                                   // 10% of the 569 rows, held out
         Assert.True(history.EpochCount <= TinyNetBinaryTrainer.Options.Defaults.NumberOfIterations);
@@ -57,12 +71,12 @@ public class TinyNetTrainerOptionsDefaultsTests
     }
 
     [Fact]
-    public void The_regression_default_trains_on_every_row_for_its_epochs()
+    public void The_plain_regression_default_trains_on_every_row_for_its_epochs()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = RealData.Concrete(ml);
         IDataView features = RealData.ConcreteFeaturizer(ml, data).Fit(data).Transform(data);
-        TinyNetModelParameters model = ml.Regression.Trainers.TinyNet().Fit(features).Model;
+        TinyNetModelParameters model = ml.Regression.Trainers.TinyNet(new TinyNetRegressionTrainer.Options { Procedure = TrainingProcedure.Plain }).Fit(features).Model;
         Assert.Equal(TinyNetRegressionTrainer.Options.Defaults.NumberOfHiddenUnits, model.HiddenCount);
         Assert.Null(model.History!.ValidationLoss);
         Assert.Equal(TinyNetRegressionTrainer.Options.Defaults.NumberOfIterations, model.History.EpochCount);
@@ -84,6 +98,8 @@ public class TinyNetTrainerOptionsDefaultsTests
             Assert.Equal(32, options.BatchSize);
             Assert.Equal(l2, options.L2Regularization);
             Assert.Equal(fraction, options.ValidationFraction);
+            Assert.Equal(options is TinyNetBinaryTrainer.Options ? 20 : 50, options.EarlyStoppingPatience);
+            Assert.Equal(TrainingProcedure.Adaptive, options.Procedure);
         }
 
         // The catalog's parameters take their default values from the same constants.

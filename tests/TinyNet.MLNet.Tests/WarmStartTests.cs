@@ -66,7 +66,7 @@ public class WarmStartTests
         var ml = new MLContext(seed: 1);
         IDataView data = RealData.Concrete(ml);
         IDataView features = RealData.ConcreteFeaturizer(ml, data).Fit(data).Transform(data);
-        var options = new TinyNetRegressionTrainer.Options { NumberOfIterations = 20, Seed = 2 };
+        var options = new TinyNetRegressionTrainer.Options { NumberOfIterations = 20, Seed = 2, Procedure = TrainingProcedure.Plain };
         TinyNetPredictionTransformer first = ml.Regression.Trainers.TinyNet(options).Fit(features);
         TinyNetPredictionTransformer continued = ml.Regression.Trainers.TinyNet(options).Fit(features, first.Model);
         double rmseFirst = ml.Regression.Evaluate(first.Transform(features)).RootMeanSquaredError;
