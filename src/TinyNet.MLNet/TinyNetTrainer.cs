@@ -174,13 +174,17 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             return o;
         })];
 
+        // One hold-out, split once and shared (the same rows Train would hold out for each candidate).
+        (DataSet fit, DataSet? holdOut) = validationSet is not null ? (trainSet, validationSet)
+            : Trainer.HoldOut(initial, trainSet, options[0]) is { } split ? (split.Fit, split.HoldOut) : (trainSet, null);
+
         // The candidates are independent (each from the same start, on the same hold-out): they train side by side. The
         // options' own λ reports its epochs to the progress callback; the others are summed up in the log when done.
         var runs = new TrainingResult[candidates.Length];
         try
         {
             Parallel.For(0, candidates.Length, new ParallelOptions { MaxDegreeOfParallelism = candidates.Length }, i =>
-                runs[i] = Trainer.Train(initial, trainSet, options[i], validationSet, i == 0 ? progress : null, _options.CancellationToken));
+                runs[i] = Trainer.Train(initial, fit, options[i], holdOut, i == 0 ? progress : null, _options.CancellationToken));
         }
         catch (AggregateException e)
         {

@@ -68,8 +68,7 @@ public static class Trainer
             throw new ArgumentException("initial has a NaN or infinite parameter; start from finite parameters.", nameof(initial));
         }
 
-        if (validation is null && options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0 &&
-            train.SplitHoldOut(options.ValidationFraction, initial.OutputHead.Strata(initial.OutputCount), (ulong)options.Seed) is { } split)
+        if (validation is null && HoldOutOf(initial, train, options) is { } split)
         {
             (train, validation) = split;
         }
@@ -192,6 +191,29 @@ public static class Trainer
         var history = new TrainingHistory(initial.Head, trainingLoss, validationLoss, bestEpoch, stoppedEarly);
         return new TrainingResult(best ?? current, history);
     }
+
+    /// <summary>
+    /// The rows <see cref="Train(Network, DataSet, TrainerOptions, DataSet?, IProgress{TrainingProgress}?, CancellationToken)"/>
+    /// holds out when it is given no validation set: <see cref="TrainerOptions.ValidationFraction"/> of them, drawn with
+    /// <see cref="TrainerOptions.Seed"/>, stratified by class for classification (every class keeps a row in training). Null
+    /// when nothing is held out (ValidationFraction or EarlyStoppingPatience 0, or a part would be empty). Training on
+    /// <c>Fit</c> with <c>HoldOut</c> as the validation set is the same run as letting Train split: several runs that share a
+    /// hold-out (different λ, say) can split once instead of each copying the rows.
+    /// </summary>
+    public static (DataSet Fit, DataSet HoldOut)? HoldOut(Network initial, DataSet train, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        CheckData(train, initial, nameof(train));
+        return HoldOutOf(initial, train, options);
+    }
+
+    private static (DataSet Fit, DataSet HoldOut)? HoldOutOf(Network initial, DataSet train, TrainerOptions options) =>
+        options.ValidationFraction > 0 && options.EarlyStoppingPatience > 0
+            ? train.SplitHoldOut(options.ValidationFraction, initial.OutputHead.Strata(initial.OutputCount), (ulong)options.Seed)
+            : null;
 
     /// <summary>
     /// The divergence rule's factor: an epoch whose mean training loss exceeds this many times the larger of the starting

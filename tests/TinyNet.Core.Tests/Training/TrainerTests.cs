@@ -252,4 +252,30 @@ public class TrainerTests
             onReport(value);
         }
     }
+
+    /// <summary>Training on the hold-out Trainer.HoldOut gives is the run Train makes when it splits itself, for every head.</summary>
+    [Theory]
+    [InlineData(Head.Regression)]
+    [InlineData(Head.BinaryClassification)]
+    [InlineData(Head.MulticlassClassification)]
+    public void Training_on_HoldOuts_split_is_the_run_Train_makes_itself(Head head)
+    {
+        DataSet data = TestData.Teacher(300, 4, head, seed: 6, weights: true);
+        var options = new TrainerOptions { Head = head, HiddenUnits = 5, Epochs = 12, ValidationFraction = 0.2, EarlyStoppingPatience = 3, Seed = 9 };
+        Network initial = head == Head.MulticlassClassification
+            ? Network.CreateRandom(4, 5, head, 3, 9)
+            : Network.CreateRandom(4, 5, head, 9);
+        (DataSet fit, DataSet holdOut) = Trainer.HoldOut(initial, data, options)!.Value;
+        Assert.Equal(data.RowCount, fit.RowCount + holdOut.RowCount);
+        Assert.Equal(60, holdOut.RowCount, tolerance: 3);
+
+        TrainingResult itself = Trainer.Train(initial, data, options);
+        TrainingResult given = Trainer.Train(initial, fit, options, holdOut);
+        Assert.Equal(itself.History.ValidationLoss, given.History.ValidationLoss);
+        Assert.Equal(itself.Network.W1, given.Network.W1);
+        Assert.Equal(itself.Network.B2, given.Network.B2);
+
+        Assert.Null(Trainer.HoldOut(initial, data, new TrainerOptions { Head = head, ValidationFraction = 0 }));
+        Assert.Null(Trainer.HoldOut(initial, data, new TrainerOptions { Head = head, ValidationFraction = 0.2, EarlyStoppingPatience = 0 }));
+    }
 }
