@@ -179,41 +179,64 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
             : Trainer.HoldOut(initial, trainSet, options[0]) is { } split ? (split.Fit, split.HoldOut) : (trainSet, null);
 
         // The candidates are independent (each from the same start, on the same hold-out): they train side by side. The
-        // options' own λ reports its epochs to the progress callback; the others are summed up in the log when done.
-        var runs = new TrainingResult[candidates.Length];
+        // options' own λ reports its epochs to the progress callback; the others are summed up in the log when done. A
+        // candidate that diverges drops out; only when every one does is that an error (the options' own λ's).
+        var runs = new TrainingResult?[candidates.Length];
+        var diverged = new TrainingDivergedException?[candidates.Length];
         try
         {
             Parallel.For(0, candidates.Length, new ParallelOptions { MaxDegreeOfParallelism = candidates.Length }, i =>
-                runs[i] = Trainer.Train(initial, fit, options[i], holdOut, i == 0 ? progress : null, _options.CancellationToken));
+            {
+                try
+                {
+                    runs[i] = Trainer.Train(initial, fit, options[i], holdOut, i == 0 ? progress : null, _options.CancellationToken);
+                }
+                catch (TrainingDivergedException e)
+                {
+                    diverged[i] = e;
+                }
+            });
         }
         catch (AggregateException e)
         {
             ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
 
-        int best = 0;
+        int best = -1;
+        double bestLoss = double.PositiveInfinity;
         for (int i = 0; i < runs.Length; i++)
         {
-            if (runs[i].History.ValidationLoss is not { } validationLoss)
+            if (runs[i] is not { } run)
             {
-                return runs[0];   // too few rows to hold any out: there is nothing to choose on, and each run trained on every row
+                ch.Warning(MessageSensitivity.None, $"TinyNet: λ = {candidates[i]:G3} diverged and drops out: {diverged[i]!.Message}");
+                continue;
             }
 
-            double loss = validationLoss[runs[i].History.BestEpoch - 1];
-            ch.Info(MessageSensitivity.None, $"TinyNet: λ = {candidates[i]:G3}: best hold-out loss {loss:G6} at epoch {runs[i].History.BestEpoch}.");
-            if (loss < runs[best].History.ValidationLoss![runs[best].History.BestEpoch - 1])
+            if (run.History.ValidationLoss is not { } validationLoss)
             {
-                best = i;
+                return run;   // too few rows to hold any out: there is nothing to choose on, and this run trained on every row
             }
+
+            double loss = validationLoss[run.History.BestEpoch - 1];
+            ch.Info(MessageSensitivity.None, $"TinyNet: λ = {candidates[i]:G3}: best hold-out loss {loss:G6} at epoch {run.History.BestEpoch}.");
+            if (best < 0 || loss < bestLoss)
+            {
+                (best, bestLoss) = (i, loss);
+            }
+        }
+
+        if (best < 0)
+        {
+            ExceptionDispatchInfo.Capture(diverged[0]!).Throw();
         }
 
         if (validationSet is not null)
         {
-            return runs[best];
+            return runs[best]!;
         }
 
         TrainerOptions chosen = options[best];
-        chosen.Epochs = Math.Max(1, runs[best].History.BestEpoch);
+        chosen.Epochs = Math.Max(1, runs[best]!.History.BestEpoch);
         chosen.ValidationFraction = 0;
         chosen.Threads = core.Threads;
         ch.Info(MessageSensitivity.None, $"TinyNet: chose λ = {chosen.L2Regularization:G3}; training it on all {trainSet.RowCount} rows for {chosen.Epochs} epochs.");

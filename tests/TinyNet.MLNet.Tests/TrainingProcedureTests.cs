@@ -93,6 +93,28 @@ public sealed class TrainingProcedureTests
         Assert.Equal(expected!.W1.ToArray(), adaptive.W1.ToArray());
     }
 
+    /// <summary>
+    /// Plain SGD with lr 1 and λ 0.5: the λ × 10 candidate (lr · λ = 5) blows its weights up and diverges; it drops out
+    /// with a warning and the others decide. When every candidate diverges, Fit throws the options' own λ's error.
+    /// </summary>
+    [Fact]
+    public void A_candidate_that_diverges_drops_out_and_only_all_diverging_is_an_error()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) { log.Add(e.Message); } };
+        IDataView data = RealData.BreastCancer(ml);
+        IDataView features = RealData.BreastCancerFeaturizer(ml, data).Fit(data).Transform(data);
+        var options = new TinyNetBinaryTrainer.Options { Seed = 3, NumberOfIterations = 30, Optimizer = Optimizer.Sgd, LearningRate = 1f, L2Regularization = 0.5f };
+        TinyNetModelParameters model = ml.BinaryClassification.Trainers.TinyNet(options).Fit(features).Model;
+        Assert.True(model.W1.ToArray().All(double.IsFinite));
+        Assert.Contains(log, m => m.Contains("λ = 5 diverged and drops out"));
+
+        var hopeless = new TinyNetBinaryTrainer.Options { Seed = 3, NumberOfIterations = 30, Optimizer = Optimizer.Sgd, LearningRate = 1e6f };
+        var e = Assert.Throws<TrainingDivergedException>(() => ml.BinaryClassification.Trainers.TinyNet(hopeless).Fit(features));
+        Assert.Equal(1e6, e.LearningRate, 1e-3);
+    }
+
     [Fact]
     public void Plain_trains_the_notes_network_once_as_the_options_say()
     {
