@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing with Stryker.NET. Not part of CI (it takes minutes). Two runs:
 #   scripts/mutation.sh          the notes' math (Activations, Losses, Backprop, GradientChecker) against tests/GradientChecks
-#   scripts/mutation.sh engine   the engine (Kernels, FastEngine, Scorer, Trainer) against tests/TinyNet.Core.Tests, with an
+#   scripts/mutation.sh engine   the engine (Kernels, FastEngine, Scorer, Trainer, the heads) against tests/TinyNet.Core.Tests, with an
 #                                extra 10 s per test run so that a mutant that spins is cut off, and 2 test runners at most
 # Report: tests/<project>/StrykerOutput/<date>/reports/mutation-report.html; scores in docs/testing.md.
 set -euo pipefail
