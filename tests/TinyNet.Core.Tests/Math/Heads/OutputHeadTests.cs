@@ -146,4 +146,58 @@ public class OutputHeadTests
         Assert.False(OutputHead.For(Head.MulticlassClassification).IsLabel(3, 3));
         Assert.True(OutputHead.For(Head.MulticlassClassification).IsLabel(2, 3));
     }
+
+    /// <summary>
+    /// Logits 110 apart, the largest not first: the float chunk subtracts the largest before e^ (the kernel's exp clamps
+    /// its argument to [−87, 88]), so the loss and δ2 still equal the double head's.
+    /// </summary>
+    [Fact]
+    public void The_softmax_chunk_shifts_by_the_largest_logit_wherever_it_is()
+    {
+        OutputHead head = OutputHead.For(Head.MulticlassClassification);
+        const int rows = 4, stride = 8, k = 3;
+        float[][] logits = [[-60f, 50f, 0f], [0f, -30f, 80f], [40f, -70f, 10f], [5f, 5f, -5f]];
+        float[] labels = [1, 0, 2, 1];
+        var z = new float[rows * stride];
+        for (int b = 0; b < rows; b++)
+        {
+            logits[b].CopyTo(z, b * stride);
+        }
+
+        var data = DataSet.FromRowMajor(new float[rows], 1, labels);
+        var db2 = new float[k];
+        double lossSum = head.Delta2(new OutputChunk(z, stride, k, rows, rows, [0, 1, 2, 3], data, 1f, db2, new float[rows], new int[rows], Kernels.Best));
+        double expected = 0;
+        for (int b = 0; b < rows; b++)
+        {
+            double[] z2 = [.. logits[b].Select(v => (double)v)];
+            var a2 = new double[k];
+            var delta2 = new double[k];
+            head.Output(z2, a2);
+            head.Delta2(labels[b], a2, delta2);
+            expected += head.Loss(labels[b], z2);
+            for (int j = 0; j < k; j++)
+            {
+                Assert.True(Math.Abs(z[b * stride + j] - delta2[j]) < 1e-6, $"row {b}, output {j}: δ2 {z[b * stride + j]} vs {delta2[j]}");
+            }
+        }
+
+        Assert.Equal(expected, lossSum, 1e-4);
+    }
+
+    [Fact]
+    public void Two_classes_are_enough_for_the_softmax_head_and_its_baseline_checks_and_weighs_the_labels()
+    {
+        OutputHead head = OutputHead.For(Head.MulticlassClassification);
+        var twoClasses = DataSet.FromRowMajor(new float[4], 1, [0, 1, 1, 0]);
+        Assert.Equal(2, head.OutputCountFor(twoClasses, "train"));
+
+        // Weights count: class 0 weighs 3 of 4, class 1 weighs 1 of 4.
+        var weighted = DataSet.FromRowMajor(new float[3], 1, [0, 1, 1], [3f, 0.5f, 0.5f]);
+        Assert.Equal(-(0.75 * Math.Log(0.75) + 0.25 * Math.Log(0.25)), Trainer.ConstantPredictionLoss(weighted, Head.MulticlassClassification), 1e-12);
+
+        var wrong = DataSet.FromRowMajor(new float[3], 1, [0, 1.5f, 1]);
+        var e = Assert.Throws<ArgumentException>(() => Trainer.ConstantPredictionLoss(wrong, Head.MulticlassClassification));
+        Assert.Contains("label of row 1 is 1.5", e.Message);
+    }
 }
