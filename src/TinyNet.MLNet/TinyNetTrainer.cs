@@ -92,19 +92,19 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         TrainingResult result;
         try
         {
-            // The starting network: a trained model's (warm start), or for multiclass one with K from the label's key type,
-            // not from the labels seen (a class missing from these rows still gets its output); otherwise the Core's own.
-            Network? initial = start is not null ? StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch)
-                : train.Classes is { } classes ? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, classes.Count, (ulong)core.Seed)
-                : null;
+            // The starting network, built once (every run below starts from it; Trainer.Train does not change it): a trained
+            // model's (warm start), or a seeded one, for multiclass with K from the label's key type, not from the labels
+            // seen (a class missing from these rows still gets its output). Train(DataSet, …) would build the same.
+            Network initial = start is not null ? StartingPoint(start, trainSet.ColumnCount, train.Classes, labels, scaling, ch)
+                : Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, train.Classes?.Count ?? 1, (ulong)core.Seed);
             if (start is not null)
             {
                 // The saved network works on the features and label as given; training works on the standardised ones.
-                ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial!.InputCount}, H = {initial.HiddenCount}).");
+                ch.Info(MessageSensitivity.None, $"TinyNet: continuing from a trained model (D = {initial.InputCount}, H = {initial.HiddenCount}).");
             }
 
             result = start is null && _options.Procedure == TrainingProcedure.Adaptive
-                ? Adaptive(trainSet, validationSet, core, initial ?? Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, 1, (ulong)core.Seed), progress, ch)
+                ? Adaptive(trainSet, validationSet, core, initial, progress, ch)
                 : Plain(trainSet, validationSet, core, initial, progress, ch);
         }
         catch (ArgumentException e) when (e.ParamName is "HiddenUnits" or "hiddenCount" or "classCount")
@@ -131,25 +131,25 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
     /// <see cref="TrainingProcedure.Plain"/> (and warm start): one run as the options say; with <see cref="TinyNetTrainerOptions.RefitOnAllRows"/>
     /// a second run on every row for the epochs the hold-out chose.
     /// </summary>
-    private TrainingResult Plain(DataSet trainSet, DataSet? validationSet, TrainerOptions core, Network? initial, IProgress<TrainingProgress> progress, IChannel ch)
+    private TrainingResult Plain(DataSet trainSet, DataSet? validationSet, TrainerOptions core, Network initial, IProgress<TrainingProgress> progress, IChannel ch)
     {
-        TrainingResult result = initial is null
-            ? Trainer.Train(trainSet, core, validationSet, progress, _options.CancellationToken)
-            : Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+        TrainingResult result = Trainer.Train(initial, trainSet, core, validationSet, progress, _options.CancellationToken);
+        return _options.RefitOnAllRows && validationSet is null && result.History.ValidationLoss is not null
+            ? OnEveryRow(initial, trainSet, core, result.History.BestEpoch, progress, ch)
+            : result;
+    }
 
-        if (_options.RefitOnAllRows && validationSet is null && core.ValidationFraction > 0 && result.History.ValidationLoss is not null)
-        {
-            // Early stopping chose the epoch count; train that long on every row, from the same start (Trainer.Train
-            // does not change its starting network; for one output it started from this seeded network).
-            int epochs = Math.Max(1, result.History.BestEpoch);
-            ch.Info(MessageSensitivity.None, $"TinyNet: the hold-out chose {epochs} epochs; training again on all {trainSet.RowCount} rows for that many.");
-            core.Epochs = epochs;
-            core.ValidationFraction = 0;
-            initial ??= Network.CreateRandom(trainSet.ColumnCount, core.HiddenUnits, core.Head, 1, (ulong)core.Seed);
-            result = Trainer.Train(initial, trainSet, core, null, progress, _options.CancellationToken);
-        }
-
-        return result;
+    /// <summary>
+    /// The run a hold-out chose, again on every row: from the same start, <paramref name="epochs"/> epochs, no hold-out
+    /// (RefitOnAllRows, and the adaptive procedure's last step).
+    /// </summary>
+    private TrainingResult OnEveryRow(Network initial, DataSet trainSet, TrainerOptions chosen, int epochs, IProgress<TrainingProgress> progress, IChannel ch)
+    {
+        TrainerOptions o = chosen.Clone();
+        o.Epochs = Math.Max(1, epochs);
+        o.ValidationFraction = 0;
+        ch.Info(MessageSensitivity.None, $"TinyNet: λ = {o.L2Regularization:G3}, {o.Epochs} epochs chosen on the hold-out; training again on all {trainSet.RowCount} rows.");
+        return Trainer.Train(initial, trainSet, o, null, progress, _options.CancellationToken);
     }
 
     /// <summary>
@@ -236,11 +236,8 @@ public abstract class TinyNetTrainerBase : ITrainerEstimator<TinyNetPredictionTr
         }
 
         TrainerOptions chosen = options[best];
-        chosen.Epochs = Math.Max(1, runs[best]!.History.BestEpoch);
-        chosen.ValidationFraction = 0;
         chosen.Threads = core.Threads;
-        ch.Info(MessageSensitivity.None, $"TinyNet: chose λ = {chosen.L2Regularization:G3}; training it on all {trainSet.RowCount} rows for {chosen.Epochs} epochs.");
-        return Trainer.Train(initial, trainSet, chosen, null, progress, _options.CancellationToken);
+        return OnEveryRow(initial, trainSet, chosen, runs[best]!.History.BestEpoch, progress, ch);
     }
 
     /// <summary>The λ the adaptive procedure tries, as factors of the options' L2Regularization (the options' own first, so it wins ties).</summary>
